@@ -1,0 +1,97 @@
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import { resolveDatabaseConfig, describeDatabaseTarget, type DatabaseConfig, type DatabaseOptions } from "../config/database-config.ts";
+import { tlsOptionsFor } from "../config/ssl-mode.ts";
+import { DatabaseUnavailableError } from "../errors.ts";
+import { PrismaClient } from "../generated/prisma/client.ts";
+import { safeErrorReason } from "./safe-error-reason.ts";
+
+/** Options of {@link connectDatabase}: the connection settings, plus what to do with background pool errors. */
+export interface ConnectOptions extends DatabaseOptions {
+  /**
+   * Called when an idle pooled connection fails (for example the server restarted). The pool drops
+   * that connection and opens a new one when needed. Defaults to a one-line warning on stderr that
+   * names the server, never the password.
+   */
+  onPoolError?: (error: Error) => void;
+}
+
+/** A connected Prisma client over a `pg` pool. Create one per process; call `close()` on shutdown. */
+export interface DatabaseClient {
+  /** The Prisma client, sharing {@link DatabaseClient.pool}. */
+  readonly prisma: PrismaClient;
+  /** The `pg` pool under the Prisma client, for raw SQL and COPY. Its sessions run with `TimeZone=UTC`. */
+  readonly pool: pg.Pool;
+  /** The resolved configuration (its password is not enumerable). */
+  readonly config: DatabaseConfig;
+  /** Disconnects Prisma and ends the pool. Safe to call more than once. */
+  close(): Promise<void>;
+}
+
+/** The `pg.Pool` settings for a configuration: its limits and timeouts, TLS, and sessions in UTC. */
+export function poolConfigFor(config: DatabaseConfig): pg.PoolConfig {
+  return {
+    host: config.host,
+    port: config.port,
+    database: config.database,
+    user: config.user,
+    ...(config.password === undefined ? {} : { password: config.password }),
+    max: config.poolSize,
+    connectionTimeoutMillis: config.connectionTimeoutMs,
+    idleTimeoutMillis: config.idleTimeoutMs,
+    ssl: tlsOptionsFor(config.sslMode),
+    application_name: config.applicationName,
+    // Timestamps are stored without time zone and mean UTC. @prisma/adapter-pg mislabels offsets in a
+    // session whose TimeZone is not UTC (prisma/prisma#26786, #28629), so every session is forced to UTC.
+    options: "-c TimeZone=UTC",
+  };
+}
+
+/**
+ * Connects to PostgreSQL and returns a ready Prisma client over a `pg` pool with the configured limits.
+ * Proves the server is reachable with one query before returning.
+ *
+ * @throws {ConfigurationError} when the configuration is missing or invalid.
+ * @throws {DatabaseUnavailableError} when the server cannot be reached or refuses the login.
+ * @example
+ * const db = await connectDatabase(); // DATABASE_URL or DB_* from the environment
+ * try {
+ *   const count = await db.prisma.letter.count();
+ * } finally {
+ *   await db.close();
+ * }
+ */
+export async function connectDatabase(options: ConnectOptions = {}): Promise<DatabaseClient> {
+  const config = resolveDatabaseConfig(options);
+  const target = describeDatabaseTarget(config);
+  const pool = new pg.Pool(poolConfigFor(config));
+  const onPoolError =
+    options.onPoolError ??
+    ((error: Error) => console.warn(`@se-letters/db: idle connection to ${target} failed: ${safeErrorReason(error, config.password)}`));
+  pool.on("error", onPoolError);
+
+  try {
+    await pool.query("SELECT 1");
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw new DatabaseUnavailableError(target, safeErrorReason(error, config.password), { cause: error });
+  }
+
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  let closing: Promise<void> | undefined;
+  return Object.freeze({
+    prisma,
+    pool,
+    config,
+    close(): Promise<void> {
+      closing ??= (async () => {
+        try {
+          await prisma.$disconnect();
+        } finally {
+          await pool.end();
+        }
+      })();
+      return closing;
+    },
+  });
+}

@@ -1,0 +1,184 @@
+import { ConfigurationError, type ConfigurationIssue } from "../errors.ts";
+import { parseDatabaseUrl } from "./database-url.ts";
+import { SSL_MODES, type SslMode } from "./ssl-mode.ts";
+
+/**
+ * Options for connecting to PostgreSQL. Each one overrides the environment variable named in its doc
+ * comment; whatever is given neither here nor in the environment takes the stated default.
+ */
+export interface DatabaseOptions {
+  /**
+   * Connection URL, `postgresql://user:password@host:port/database?sslmode=…`. Overrides `DATABASE_URL`.
+   * When neither is set, the connection is built from `DB_HOST`, `DB_PORT`, `DB_NAME`, `DB_USER` and
+   * `DB_PASSWORD`. Defaults to `DATABASE_URL`.
+   */
+  databaseUrl?: string;
+  /** Server host name or address. Overrides `DB_HOST` and the URL's host. No default: required when there is no URL. */
+  host?: string;
+  /** Server port. Overrides `DB_PORT` and the URL's port. Defaults to `5432`. */
+  port?: number;
+  /** Database name. Overrides `DB_NAME` and the URL's path. No default: required when there is no URL. */
+  database?: string;
+  /** User name. Overrides `DB_USER` and the URL's user. No default: required when there is no URL. */
+  user?: string;
+  /** Password. Overrides `DB_PASSWORD` and the URL's password. Never defaulted: omit it for trust or peer authentication. */
+  password?: string;
+  /** Largest number of pooled connections. Overrides `DB_POOL_SIZE`. Defaults to `20`. */
+  poolSize?: number;
+  /** How long to wait for a connection, in milliseconds. Overrides `DB_CONNECTION_TIMEOUT` (seconds). Defaults to `30000`. */
+  connectionTimeoutMs?: number;
+  /** How long an idle pooled connection is kept, in milliseconds; `0` keeps them forever. Overrides `DB_IDLE_TIMEOUT` (seconds). Defaults to `300000`. */
+  idleTimeoutMs?: number;
+  /** TLS mode. Overrides `DB_SSL_MODE` and the URL's `sslmode`. Defaults to `"disable"`. */
+  sslMode?: SslMode;
+  /** `application_name` shown in `pg_stat_activity`. Overrides the URL's `application_name`. Defaults to `"se-letters-db"`. */
+  applicationName?: string;
+  /** Where environment variables are read from. Defaults to `process.env`. */
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+/**
+ * A validated, frozen connection configuration. The password is a non-enumerable property, so
+ * logging or serialising the object never shows it.
+ */
+export interface DatabaseConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly database: string;
+  readonly user: string;
+  readonly password: string | undefined;
+  readonly poolSize: number;
+  readonly connectionTimeoutMs: number;
+  readonly idleTimeoutMs: number;
+  readonly sslMode: SslMode;
+  readonly applicationName: string;
+}
+
+/** Every default in one place. */
+export const DATABASE_DEFAULTS = Object.freeze({
+  port: 5432,
+  poolSize: 20,
+  connectionTimeoutMs: 30_000,
+  idleTimeoutMs: 300_000,
+  sslMode: "disable" as SslMode,
+  applicationName: "se-letters-db",
+});
+
+const MAX_POOL_SIZE = 1000;
+const MAX_TIMEOUT_SECONDS = 86_400;
+
+/**
+ * Reads and validates the connection configuration: explicit options first, then `DATABASE_URL`, then
+ * the `DB_*` variables, then the defaults.
+ *
+ * @throws {ConfigurationError} listing every missing or invalid variable, with what is allowed. Messages
+ *   never contain the password or the connection string.
+ * @example
+ * const config = resolveDatabaseConfig({ poolSize: 5 }); // the rest from DATABASE_URL or DB_*
+ */
+export function resolveDatabaseConfig(options: DatabaseOptions = {}): DatabaseConfig {
+  const env = options.env ?? process.env;
+  const issues: ConfigurationIssue[] = [];
+  const fromEnv = (name: string): string | undefined => {
+    const value = env[name];
+    return value === undefined || value.trim() === "" ? undefined : value.trim();
+  };
+
+  const urlSource = options.databaseUrl !== undefined ? "databaseUrl" : "DATABASE_URL";
+  const url = options.databaseUrl ?? fromEnv("DATABASE_URL");
+  const fromUrl = url === undefined ? undefined : parseDatabaseUrl(url, urlSource, issues);
+
+  const host = options.host ?? fromUrl?.host ?? (url === undefined ? fromEnv("DB_HOST") : undefined);
+  const database = options.database ?? fromUrl?.database ?? (url === undefined ? fromEnv("DB_NAME") : undefined);
+  const user = options.user ?? fromUrl?.user ?? (url === undefined ? fromEnv("DB_USER") : undefined);
+  const password = options.password ?? fromUrl?.password ?? (url === undefined ? env["DB_PASSWORD"] : undefined);
+
+  if (url === undefined) {
+    if (host === undefined) issues.push({ variable: "DB_HOST", message: "is not set (set DATABASE_URL, or DB_HOST, DB_NAME and DB_USER)" });
+    if (database === undefined) issues.push({ variable: "DB_NAME", message: "is not set (set DATABASE_URL, or DB_HOST, DB_NAME and DB_USER)" });
+    if (user === undefined) issues.push({ variable: "DB_USER", message: "is not set (set DATABASE_URL, or DB_HOST, DB_NAME and DB_USER)" });
+  } else if (fromUrl !== undefined) {
+    if (host === undefined) issues.push({ variable: urlSource, message: "has no host (expected postgresql://user:password@host:port/database)" });
+    if (database === undefined) issues.push({ variable: urlSource, message: "has no database name (expected postgresql://user:password@host:port/database)" });
+    if (user === undefined) issues.push({ variable: urlSource, message: "has no user name (expected postgresql://user:password@host:port/database)" });
+  }
+
+  const port =
+    options.port !== undefined
+      ? checkInteger(options.port, "port", 1, 65_535, issues)
+      : fromUrl?.port ?? parseIntegerVariable(url === undefined ? fromEnv("DB_PORT") : undefined, "DB_PORT", 1, 65_535, issues);
+  const poolSize =
+    options.poolSize !== undefined
+      ? checkInteger(options.poolSize, "poolSize", 1, MAX_POOL_SIZE, issues)
+      : parseIntegerVariable(fromEnv("DB_POOL_SIZE"), "DB_POOL_SIZE", 1, MAX_POOL_SIZE, issues);
+  const connectionTimeoutMs =
+    options.connectionTimeoutMs !== undefined
+      ? checkInteger(options.connectionTimeoutMs, "connectionTimeoutMs", 1, MAX_TIMEOUT_SECONDS * 1000, issues)
+      : parseSecondsVariable(fromEnv("DB_CONNECTION_TIMEOUT"), "DB_CONNECTION_TIMEOUT", false, issues);
+  const idleTimeoutMs =
+    options.idleTimeoutMs !== undefined
+      ? checkInteger(options.idleTimeoutMs, "idleTimeoutMs", 0, MAX_TIMEOUT_SECONDS * 1000, issues)
+      : parseSecondsVariable(fromEnv("DB_IDLE_TIMEOUT"), "DB_IDLE_TIMEOUT", true, issues);
+  const sslMode =
+    options.sslMode !== undefined
+      ? checkSslMode(options.sslMode, "sslMode", issues)
+      : fromEnv("DB_SSL_MODE") !== undefined
+        ? checkSslMode(fromEnv("DB_SSL_MODE"), "DB_SSL_MODE", issues)
+        : fromUrl?.sslMode;
+  const applicationName = options.applicationName ?? fromUrl?.applicationName;
+
+  if (issues.length > 0) throw new ConfigurationError(issues);
+
+  const config = {
+    host: host as string,
+    port: port ?? DATABASE_DEFAULTS.port,
+    database: database as string,
+    user: user as string,
+    poolSize: poolSize ?? DATABASE_DEFAULTS.poolSize,
+    connectionTimeoutMs: connectionTimeoutMs ?? DATABASE_DEFAULTS.connectionTimeoutMs,
+    idleTimeoutMs: idleTimeoutMs ?? DATABASE_DEFAULTS.idleTimeoutMs,
+    sslMode: sslMode ?? DATABASE_DEFAULTS.sslMode,
+    applicationName: applicationName ?? DATABASE_DEFAULTS.applicationName,
+  };
+  Object.defineProperty(config, "password", { value: password, enumerable: false });
+  return Object.freeze(config) as DatabaseConfig;
+}
+
+/** `user@host:port/database`: how a configuration is named in messages. Never includes the password. */
+export function describeDatabaseTarget(config: Pick<DatabaseConfig, "user" | "host" | "port" | "database">): string {
+  return `${config.user}@${config.host}:${config.port}/${config.database}`;
+}
+
+function checkInteger(value: number, name: string, min: number, max: number, issues: ConfigurationIssue[]): number | undefined {
+  if (Number.isInteger(value) && value >= min && value <= max) return value;
+  issues.push({ variable: name, message: `must be a whole number from ${min} to ${max}, got ${String(value)}` });
+  return undefined;
+}
+
+function parseIntegerVariable(raw: string | undefined, name: string, min: number, max: number, issues: ConfigurationIssue[]): number | undefined {
+  if (raw === undefined) return undefined;
+  const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+  if (value >= min && value <= max) return value;
+  issues.push({ variable: name, message: `must be a whole number from ${min} to ${max}, got ${JSON.stringify(raw)}` });
+  return undefined;
+}
+
+function parseSecondsVariable(raw: string | undefined, name: string, allowZero: boolean, issues: ConfigurationIssue[]): number | undefined {
+  if (raw === undefined) return undefined;
+  const seconds = /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : Number.NaN;
+  const min = allowZero ? 0 : 0.001;
+  if (!(seconds >= min && seconds <= MAX_TIMEOUT_SECONDS)) {
+    issues.push({
+      variable: name,
+      message: `must be a number of seconds from ${allowZero ? "0" : "0.001"} to ${MAX_TIMEOUT_SECONDS}, got ${JSON.stringify(raw)}`,
+    });
+    return undefined;
+  }
+  return Math.round(seconds * 1000);
+}
+
+function checkSslMode(raw: string | undefined, name: string, issues: ConfigurationIssue[]): SslMode | undefined {
+  if ((SSL_MODES as readonly string[]).includes(raw ?? "")) return raw as SslMode;
+  issues.push({ variable: name, message: `must be one of ${SSL_MODES.join(", ")}, got ${JSON.stringify(raw)}` });
+  return undefined;
+}

@@ -1,0 +1,28 @@
+import type { ConnectionOptions } from "node:tls";
+
+/**
+ * TLS modes, named as libpq names them. `prefer` and `allow` are not offered: node-postgres cannot fall
+ * back from TLS to plain text, so they would silently mean something else.
+ * - `disable`: no TLS.
+ * - `require`: TLS, without checking the server's certificate.
+ * - `verify-ca`: TLS, the certificate must be signed by a trusted CA (host name not checked).
+ * - `verify-full`: TLS, trusted certificate and matching host name.
+ */
+export const SSL_MODES = ["disable", "require", "verify-ca", "verify-full"] as const;
+
+/** One of {@link SSL_MODES}. */
+export type SslMode = (typeof SSL_MODES)[number];
+
+/** The `ssl` option node-postgres needs for a mode. */
+export function tlsOptionsFor(mode: SslMode): false | ConnectionOptions {
+  switch (mode) {
+    case "disable":
+      return false;
+    case "require":
+      return { rejectUnauthorized: false };
+    case "verify-ca":
+      return { rejectUnauthorized: true, checkServerIdentity: () => undefined };
+    case "verify-full":
+      return { rejectUnauthorized: true };
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * `@se-letters/db`: the PostgreSQL database of SE Letters for TypeScript services: configuration,
+ * a connected Prisma client, migrations and health checks.
+ *
+ * @example
+ * import { connectDatabase, migrate } from "@se-letters/db";
+ *
+ * await migrate(); // applies pending migrations (DATABASE_URL or DB_* from the environment)
+ * const db = await connectDatabase();
+ * try {
+ *   console.log(await db.prisma.letter.count());
+ * } finally {
+ *   await db.close();
+ * }
+ */
+export { checkDatabaseHealth, type HealthReport } from "./client/health-check.ts";
+export { connectDatabase, type ConnectOptions, type DatabaseClient } from "./client/database-client.ts";
+export {
+  DATABASE_DEFAULTS,
+  describeDatabaseTarget,
+  resolveDatabaseConfig,
+  type DatabaseConfig,
+  type DatabaseOptions,
+} from "./config/database-config.ts";
+export { SSL_MODES, type SslMode } from "./config/ssl-mode.ts";
+export {
+  ConfigurationError,
+  DatabaseError,
+  DatabaseUnavailableError,
+  MigrationChecksumMismatchError,
+  MigrationFailedError,
+  MigrationPreviouslyFailedError,
+  MigrationsNotFoundError,
+  isDatabaseError,
+  type ConfigurationIssue,
+  type DatabaseErrorCode,
+} from "./errors.ts";
+export { migrate, type MigrateOptions, type MigrateResult } from "./migrate/migrate.ts";
+export { defaultMigrationsDirectory, readMigrationFiles, type MigrationFile } from "./migrate/migration-files.ts";
+export { markMigrationRolledBack } from "./migrate/resolve-migration.ts";
+export { Prisma, PrismaClient } from "./generated/prisma/client.ts";
+export type { Letter, LetterProduct, LetterProductMatch, ProcessingDebug } from "./generated/prisma/client.ts";

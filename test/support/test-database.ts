@@ -1,0 +1,110 @@
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { afterAll, afterEach, beforeAll, expect, inject } from "vitest";
+import { connectDatabase, type ConnectOptions, type DatabaseClient } from "../../src/client/database-client.ts";
+import { databaseUrlFor } from "./database-url-for.ts";
+
+/** A database of this test file's own, cloned from the migrated template. */
+export interface TestDatabase {
+  /** Its connection URL. */
+  readonly url: string;
+  /** Its name. */
+  readonly name: string;
+  /** URL of the server's maintenance database, for creating more databases. */
+  readonly adminUrl: string;
+  /** Opens a client on it; the test fails if the client is still open when the test ends. */
+  connect(options?: ConnectOptions): Promise<DatabaseClient>;
+  /** Runs SQL on it through a short-lived connection. */
+  sql<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<R[]>;
+  /** Creates another empty database (no schema) on the same server, dropped after this file. */
+  createEmptyDatabase(): Promise<string>;
+}
+
+/**
+ * Gives the calling test file its own database cloned from the migrated template, so files run in
+ * parallel without sharing rows. After each test it fails the test that left a client open; after the
+ * file it fails if any connection to the database is still open, then drops it.
+ */
+export function useTestDatabase(): TestDatabase {
+  const adminUrl = inject("adminUrl");
+  const name = `se_letters_test_${randomBytes(5).toString("hex")}`;
+  const url = databaseUrlFor(adminUrl, name);
+  const open = new Set<DatabaseClient>();
+  const extraDatabases: string[] = [];
+
+  const admin = async <T>(work: (client: pg.Client) => Promise<T>): Promise<T> => {
+    const client = new pg.Client({ connectionString: adminUrl });
+    await client.connect();
+    try {
+      return await work(client);
+    } finally {
+      await client.end();
+    }
+  };
+
+  beforeAll(async () => {
+    await admin((client) => client.query(`CREATE DATABASE ${name} TEMPLATE ${inject("templateDatabase")}`));
+  });
+
+  afterEach(() => {
+    const leaked = open.size;
+    for (const client of open) void client.close();
+    open.clear();
+    expect(leaked, "the test left a DatabaseClient open: call close()").toBe(0);
+  });
+
+  afterAll(async () => {
+    const databases = [name, ...extraDatabases];
+    // A backend leaves pg_stat_activity shortly after its client disconnects: poll briefly before judging.
+    let connections: { datname: string; count: number }[] = [];
+    for (let attempt = 0; attempt < 20; attempt++) {
+      connections = await admin(async (client) => {
+        const result = await client.query<{ datname: string; count: number }>(
+          "SELECT datname, count(*)::int AS count FROM pg_stat_activity WHERE datname = ANY($1) GROUP BY datname",
+          [databases],
+        );
+        return result.rows;
+      });
+      if (connections.length === 0) break;
+      await new Promise((resolveDelay) => setTimeout(resolveDelay, 100));
+    }
+    await admin(async (client) => {
+      for (const database of databases) await client.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    });
+    expect(connections, "connections left open to the test database (a leaked pool or client)").toEqual([]);
+  });
+
+  return {
+    url,
+    name,
+    adminUrl,
+    async connect(options = {}) {
+      const client = await connectDatabase({ databaseUrl: url, env: {}, ...options });
+      const close = client.close;
+      const tracked: DatabaseClient = Object.freeze({
+        ...client,
+        close: async () => {
+          open.delete(tracked);
+          await close();
+        },
+      });
+      open.add(tracked);
+      return tracked;
+    },
+    async sql(text, values) {
+      const client = new pg.Client({ connectionString: url, options: "-c TimeZone=UTC" });
+      await client.connect();
+      try {
+        return (await client.query(text, values)).rows;
+      } finally {
+        await client.end();
+      }
+    },
+    async createEmptyDatabase() {
+      const extra = `se_letters_empty_${randomBytes(5).toString("hex")}`;
+      await admin((client) => client.query(`CREATE DATABASE ${extra}`));
+      extraDatabases.push(extra);
+      return extra;
+    },
+  };
+}
