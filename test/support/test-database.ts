@@ -14,7 +14,7 @@ export interface TestDatabase {
   readonly adminUrl: string;
   /** Opens a client on it; the test fails if the client is still open when the test ends. */
   connect(options?: ConnectOptions): Promise<DatabaseClient>;
-  /** Runs SQL on it through a short-lived connection. */
+  /** Runs SQL on it through a short-lived connection (session in UTC); returns the last statement's rows. */
   sql<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<R[]>;
   /** Creates another empty database (no schema) on the same server, dropped after this file. */
   createEmptyDatabase(): Promise<string>;
@@ -95,7 +95,9 @@ export function useTestDatabase(): TestDatabase {
       const client = new pg.Client({ connectionString: url, options: "-c TimeZone=UTC" });
       await client.connect();
       try {
-        return (await client.query(text, values)).rows;
+        const result: pg.QueryResult | pg.QueryResult[] = await client.query(text, values);
+        // A multi-statement text returns one result per statement: give the last one's rows.
+        return (Array.isArray(result) ? (result.at(-1) as pg.QueryResult) : result).rows;
       } finally {
         await client.end();
       }
