@@ -1,0 +1,56 @@
+import { describe, expect, it } from "vitest";
+import { runCli } from "../../src/cli/run-cli.ts";
+import { databaseUrlFor } from "../support/database-url-for.ts";
+import { useTestDatabase } from "../support/test-database.ts";
+
+const database = useTestDatabase();
+
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(argv, (line) => out.push(line), (line) => err.push(line));
+  return { code, out: out.join("\n"), err: err.join("\n") };
+}
+
+describe("se-letters-db migrate", () => {
+  it("creates the schema, then says there is nothing to do", async () => {
+    const url = databaseUrlFor(database.adminUrl, await database.createEmptyDatabase());
+    const first = await cli("migrate", "--database-url", url);
+    expect(first).toEqual({ code: 0, out: "Applying 20261121000000_init …\nApplied 1 migration: 20261121000000_init.", err: "" });
+    const second = await cli("migrate", "--database-url", url);
+    expect(second).toEqual({ code: 0, out: "No pending migrations: the database is up to date (1 applied).", err: "" });
+    const status = await cli("status", "--database-url", url, "--json");
+    expect(status.code).toBe(0);
+    expect(JSON.parse(status.out)).toMatchObject({ healthy: true, migrations: { applied: 1, pending: [] } });
+  });
+
+  it("reports an unreachable server with exit code 1 and no password", async () => {
+    const result = await cli("migrate", "--database-url", "postgresql://app:Hunter2-secret@127.0.0.1:1/se_letters");
+    expect(result.code).toBe(1);
+    expect(result.err).toMatch(/^Error: Cannot reach PostgreSQL at app@127\.0\.0\.1:1\/se_letters/);
+    expect(result.err + result.out).not.toContain("Hunter2-secret");
+  });
+
+  it("rejects unknown flags and commands with exit code 2", async () => {
+    expect((await cli("migrate", "--databse-url", "x")).code).toBe(2);
+    expect((await cli("migrat")).code).toBe(2);
+    expect((await cli("migrate", "resolve")).err).toContain("migrate resolve needs --rolled-back NAME");
+    expect((await cli("--help")).code).toBe(0);
+  });
+
+  it("says which variable is wrong when the environment is misconfigured", async () => {
+    const saved = { ...process.env };
+    try {
+      delete process.env["DATABASE_URL"];
+      process.env["DB_HOST"] = "localhost";
+      process.env["DB_NAME"] = "x";
+      process.env["DB_USER"] = "y";
+      process.env["DB_PORT"] = "fifty";
+      const result = await cli("migrate");
+      expect(result.code).toBe(1);
+      expect(result.err).toContain('DB_PORT: must be a whole number from 1 to 65535, got "fifty"');
+    } finally {
+      process.env = saved;
+    }
+  });
+});

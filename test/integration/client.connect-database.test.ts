@@ -1,0 +1,83 @@
+import { describe, expect, it } from "vitest";
+import { connectDatabase } from "../../src/client/database-client.ts";
+import { checkDatabaseHealth } from "../../src/client/health-check.ts";
+import { DatabaseUnavailableError } from "../../src/errors.ts";
+import { databaseUrlFor } from "../support/database-url-for.ts";
+import { useTestDatabase } from "../support/test-database.ts";
+
+const database = useTestDatabase();
+
+describe("connectDatabase", () => {
+  it("returns a Prisma client over a pool with the configured limits, sessions in UTC", async () => {
+    const db = await database.connect({ poolSize: 3, idleTimeoutMs: 1234, connectionTimeoutMs: 4321 });
+    try {
+      expect(db.pool.options).toMatchObject({ max: 3, idleTimeoutMillis: 1234, connectionTimeoutMillis: 4321 });
+      const zones = await Promise.all([1, 2, 3].map(() => db.pool.query<{ TimeZone: string }>("SHOW TimeZone")));
+      expect(zones.map((result) => result.rows[0]?.TimeZone)).toEqual(["UTC", "UTC", "UTC"]);
+      const [row] = await db.prisma.$queryRaw<{ name: string }[]>`SELECT current_setting('application_name') AS name`;
+      expect(row?.name).toBe("se-letters-db");
+      expect(await db.prisma.letter.count()).toBe(0);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it("closes idempotently and ends the pool", async () => {
+    const db = await database.connect();
+    await Promise.all([db.close(), db.close()]);
+    expect(db.pool.ended).toBe(true);
+  });
+
+  it("fails with DatabaseUnavailableError naming the server but never the password", async () => {
+    const secret = "n0t-the-Real-Password";
+    const error = await connectDatabase({ databaseUrl: `postgresql://someone:${secret}@127.0.0.1:1/nowhere`, env: {}, connectionTimeoutMs: 2000 }).catch(
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(DatabaseUnavailableError);
+    expect((error as DatabaseUnavailableError).code).toBe("DATABASE_UNAVAILABLE");
+    expect((error as Error).message).toMatch(/^Cannot reach PostgreSQL at someone@127\.0\.0\.1:1\/nowhere: .*ECONNREFUSED/);
+    expect((error as Error).message).not.toContain(secret);
+  });
+
+  it("reports a database that does not exist without leaking the password", async () => {
+    const url = new URL(databaseUrlFor(database.adminUrl, "no_such_database_here"));
+    url.password = "wrong-Secret-42";
+    const error = await connectDatabase({ databaseUrl: url.toString(), env: {} }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(DatabaseUnavailableError);
+    expect((error as Error).message).not.toContain("wrong-Secret-42");
+  });
+});
+
+describe("checkDatabaseHealth", () => {
+  it("says healthy on a migrated database", async () => {
+    const db = await database.connect();
+    try {
+      const report = await checkDatabaseHealth(db);
+      expect(report).toMatchObject({ healthy: true, reachable: true, migrations: { applied: 1, pending: [], failed: [], edited: [] } });
+      expect(report.serverVersion).toMatch(/^\d+/);
+      expect(report.error).toBeUndefined();
+    } finally {
+      await db.close();
+    }
+  });
+
+  it("says which migrations are pending on an empty database", async () => {
+    const empty = await database.createEmptyDatabase();
+    const db = await connectDatabase({ databaseUrl: databaseUrlFor(database.adminUrl, empty), env: {} });
+    try {
+      const report = await checkDatabaseHealth(db);
+      expect(report).toMatchObject({ healthy: false, reachable: true, migrations: { applied: 0, pending: ["20261121000000_init"] } });
+      expect(report.error).toContain("pending migrations: 20261121000000_init (run se-letters-db migrate)");
+    } finally {
+      await db.close();
+    }
+  });
+
+  it("says unreachable once the pool is gone", async () => {
+    const db = await database.connect();
+    await db.close();
+    const report = await checkDatabaseHealth(db);
+    expect(report).toMatchObject({ healthy: false, reachable: false });
+    expect(report.error).toBeTruthy();
+  });
+});
