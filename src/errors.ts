@@ -9,7 +9,11 @@ export type DatabaseErrorCode =
   | "MIGRATIONS_NOT_FOUND"
   | "MIGRATION_FAILED"
   | "MIGRATION_PREVIOUSLY_FAILED"
-  | "MIGRATION_CHECKSUM_MISMATCH";
+  | "MIGRATION_CHECKSUM_MISMATCH"
+  | "VALIDATION_FAILED"
+  | "NOT_FOUND"
+  | "UNIQUE_CONFLICT"
+  | "FOREIGN_KEY_VIOLATION";
 
 /** Base class of every error thrown by `@se-letters/db`. */
 export class DatabaseError extends Error {
@@ -96,6 +100,70 @@ export class MigrationChecksumMismatchError extends DatabaseError {
   }
 }
 
+/** One invalid field of an input: where it is (`products.2.confidenceScore`) and what is wrong with it. */
+export interface ValidationIssue {
+  /** Dotted path of the field in the input, array positions as numbers; `""` for the input as a whole. */
+  readonly path: string;
+  /** What is wrong and what is allowed. */
+  readonly message: string;
+}
+
+/**
+ * An input was refused before any query ran. Lists every invalid field, not only the first. The message
+ * names paths and rules only; it never echoes the values given.
+ */
+export class ValidationError extends DatabaseError {
+  /** Every problem found, one per invalid field. */
+  readonly issues: readonly ValidationIssue[];
+
+  constructor(issues: readonly ValidationIssue[], subject = "input") {
+    super(
+      "VALIDATION_FAILED",
+      `Invalid ${subject}:\n${issues.map((issue) => `  - ${issue.path || "(input)"}: ${issue.message}`).join("\n")}`,
+    );
+    this.issues = Object.freeze(issues.map((issue) => Object.freeze({ ...issue })));
+  }
+}
+
+/** The row asked for does not exist (a `get…`, an update or a delete of a missing id). */
+export class NotFoundError extends DatabaseError {
+  /** What was looked for, e.g. `letter`. */
+  readonly entity: string;
+  /** The key looked for, when known. */
+  readonly key: number | string | undefined;
+
+  constructor(entity: string, key?: number | string, options?: { cause?: unknown }) {
+    super("NOT_FOUND", key === undefined ? `No ${entity} found` : `No ${entity} with id ${String(key)}`, options);
+    this.entity = entity;
+    this.key = key;
+  }
+}
+
+/** A write would duplicate a value a unique constraint or index protects (SQLSTATE 23505). */
+export class UniqueConflictError extends DatabaseError {
+  /** Name of the violated constraint or index, or its columns, when PostgreSQL reported them. */
+  readonly constraint: string | undefined;
+  /** Table the constraint belongs to, when reported. */
+  readonly table: string | undefined;
+
+  constructor(constraint: string | undefined, table: string | undefined, options?: { cause?: unknown }) {
+    super("UNIQUE_CONFLICT", `Unique constraint ${constraint === undefined ? "" : `"${constraint}" `}violated`, options);
+    this.constraint = constraint;
+    this.table = table;
+  }
+}
+
+/** A write refers to a row that does not exist, or a delete would orphan one (SQLSTATE 23503). */
+export class ForeignKeyViolationError extends DatabaseError {
+  /** Name of the violated foreign key, or its column, when PostgreSQL reported it. */
+  readonly constraint: string | undefined;
+
+  constructor(constraint: string | undefined, options?: { cause?: unknown }) {
+    super("FOREIGN_KEY_VIOLATION", `Foreign key ${constraint === undefined ? "" : `"${constraint}" `}violated`, options);
+    this.constraint = constraint;
+  }
+}
+
 const ERROR_CODES: ReadonlySet<string> = new Set<DatabaseErrorCode>([
   "CONFIGURATION_INVALID",
   "DATABASE_UNAVAILABLE",
@@ -103,6 +171,10 @@ const ERROR_CODES: ReadonlySet<string> = new Set<DatabaseErrorCode>([
   "MIGRATION_FAILED",
   "MIGRATION_PREVIOUSLY_FAILED",
   "MIGRATION_CHECKSUM_MISMATCH",
+  "VALIDATION_FAILED",
+  "NOT_FOUND",
+  "UNIQUE_CONFLICT",
+  "FOREIGN_KEY_VIOLATION",
 ]);
 
 /** True when `error` was thrown by this package, whichever of its builds (ESM or CJS) threw it. */

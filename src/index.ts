@@ -40,3 +40,51 @@ export { defaultMigrationsDirectory, readMigrationFiles, type MigrationFile } fr
 export { markMigrationRolledBack } from "./migrate/resolve-migration.ts";
 export { Prisma, PrismaClient } from "./generated/prisma/client.ts";
 export type { Letter, LetterProduct, LetterProductMatch, ProcessingDebug } from "./generated/prisma/client.ts";
+export {
+  ForeignKeyViolationError,
+  NotFoundError,
+  UniqueConflictError,
+  ValidationError,
+  type ValidationIssue,
+} from "./errors.ts";
+export { mapDatabaseError } from "./letters/map-database-error.ts";
+export { LetterRepository, type LetterRepositoryClient } from "./letters/letter-repository.ts";
+export { jsonValueSchema, type JsonValue } from "./letters/json-value.ts";
+export {
+  createLetterInputSchema,
+  debugStepInputSchema,
+  letterIncludeSchema,
+  letterProductInputSchema,
+  productMatchInputSchema,
+  replaceLetterInputSchema,
+  type CreateLetterInput,
+  type DebugStepInput,
+  type LetterInclude,
+  type LetterProductInput,
+  type ProductMatchInput,
+  type ReplaceLetterInput,
+} from "./letters/letter-schemas.ts";
+export {
+  DEFAULT_PAGE_LIMIT,
+  LETTER_SORT_KEYS,
+  MAX_PAGE_LIMIT,
+  letterCursorSearchInputSchema,
+  letterSearchInputSchema,
+  type LetterCursorSearchInput,
+  type LetterSearchInput,
+  type LetterSortKey,
+  type SortOrder,
+} from "./letters/letter-search-schemas.ts";
+export type {
+  DebugStepRecord,
+  LetterCursorPage,
+  LetterPage,
+  LetterProductRecord,
+  LetterRecord,
+  LetterStatistics,
+  LetterWith,
+  LetterWithChildren,
+  ProductMatchRecord,
+  ReplaceResult,
+  StatusCount,
+} from "./letters/letter-types.ts";

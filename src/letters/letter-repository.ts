@@ -1,0 +1,294 @@
+import { ForeignKeyViolationError, NotFoundError } from "../errors.ts";
+import type { Prisma, PrismaClient } from "../generated/prisma/client.ts";
+import { decodeCursor, encodeCursor } from "./keyset-cursor.ts";
+import { withMappedErrors } from "./map-database-error.ts";
+import { parseInput } from "./parse-input.ts";
+import { LETTER_COLUMNS, toLetterRecord, type LetterRow } from "./letter-row.ts";
+import {
+  createLetterInputSchema,
+  debugStepInputSchema,
+  fileHashSchema,
+  idListSchema,
+  idSchema,
+  letterIncludeSchema,
+  replaceLetterInputSchema,
+  statusSchema,
+  type CreateLetterInput,
+  type DebugStepInput,
+  type LetterInclude,
+  type ReplaceLetterInput,
+} from "./letter-schemas.ts";
+import { countQuery, keysetSegmentQueries, offsetPageQuery } from "./letter-search.ts";
+import { letterCursorSearchInputSchema, letterSearchInputSchema, type LetterCursorSearchInput, type LetterSearchInput } from "./letter-search-schemas.ts";
+import { statisticsQuery, toLetterStatistics, type StatisticsRow } from "./letter-statistics.ts";
+import { definedOnly, insertLetterGraph, selectLetter, withChildren, type Queryable } from "./letter-store.ts";
+import type {
+  DebugStepRecord,
+  IncludeAll,
+  LetterCursorPage,
+  LetterPage,
+  LetterRecord,
+  LetterStatistics,
+  LetterWith,
+  LetterWithChildren,
+  ReplaceResult,
+} from "./letter-types.ts";
+
+/** What a {@link LetterRepository} runs on: the package's Prisma client, or a transaction client of it. */
+export type LetterRepositoryClient = PrismaClient | Prisma.TransactionClient;
+
+const INCLUDE_ALL: IncludeAll = { products: true, matches: true, debugSteps: true };
+// Key space of the advisory locks that serialize writers of one file hash (two-int keys do not collide
+// with the single-bigint key the migrator locks).
+const FILE_HASH_LOCK_SPACE = 1_936_027_000;
+
+/**
+ * Typed access to letters and their products, catalogue matches and processing-debug steps. Every
+ * input is validated before any query runs; every database error comes out as one of the package's
+ * errors (see `src/errors.ts`), with the original as `cause`.
+ *
+ * Built on the client of {@link connectDatabase} (create it once per process), or on a transaction
+ * client inside `prisma.$transaction(async (tx) => …)`, in which case its writes join that transaction.
+ *
+ * @example
+ * const db = await connectDatabase();
+ * const letters = new LetterRepository(db.prisma);
+ * const stored = await letters.createOrReplaceByFileHash({
+ *   documentName: "PIX_obsolescence.pdf",
+ *   sourceFilePath: "/letters/PIX_obsolescence.pdf",
+ *   fileHash: "sha256:…",
+ *   products: [{ productIdentifier: "PIX36", rangeLabel: "PIX" }],
+ *   matches: [{ productIndex: 0, ibcatalogueProductIdentifier: "PIX36-123", matchConfidence: 0.92 }],
+ * });
+ * const page = await letters.search({ query: "pix", status: "processed", page: 1, limit: 25 });
+ * await db.close(); // on shutdown
+ */
+export class LetterRepository {
+  readonly #client: LetterRepositoryClient;
+
+  /** @param client `connectDatabase().prisma`, or a transaction client of it. */
+  constructor(client: LetterRepositoryClient) {
+    this.#client = client;
+  }
+
+  /**
+   * Stores a letter with its products, matches and debug steps in one transaction. Matches name their
+   * product by `productIndex`, its position in `products`. JSON fields: left out = SQL NULL, `null` =
+   * JSON `null`.
+   *
+   * @returns the stored letter with all ids and children.
+   * @throws {ValidationError} when the input is invalid (every bad field listed; nothing is sent to the database).
+   * @throws {UniqueConflictError} / {ForeignKeyViolationError} when a constraint refuses the rows.
+   * @throws {DatabaseUnavailableError} when PostgreSQL cannot be reached.
+   */
+  async create(input: CreateLetterInput): Promise<LetterWithChildren> {
+    const data = parseInput(createLetterInputSchema, input, "letter");
+    return this.#transaction(async (tx) => {
+      const id = await insertLetterGraph(tx, data);
+      return withChildren(tx, (await selectLetter(tx, id))!, INCLUDE_ALL);
+    });
+  }
+
+  /**
+   * Every letter stored with this file hash, newest first. Usually zero or one; history imported from
+   * the old pipeline may hold several.
+   *
+   * @throws {ValidationError} when `fileHash` is empty.
+   * @throws {DatabaseUnavailableError} when PostgreSQL cannot be reached.
+   */
+  async findByFileHash(fileHash: string): Promise<LetterRecord[]> {
+    const hash = parseInput(fileHashSchema, fileHash, "file hash");
+    return this.#run(async (client) => {
+      const rows = await client.$queryRaw<LetterRow[]>`SELECT ${LETTER_COLUMNS} FROM letters l
+        WHERE l.file_hash = ${hash} ORDER BY l.created_at DESC NULLS LAST, l.id DESC`;
+      return rows.map(toLetterRecord);
+    });
+  }
+
+  /**
+   * Idempotent ingest: in one transaction, deletes every letter with `input.fileHash` (their children
+   * go with them) and stores `input`. Concurrent calls for one hash are serialized by an advisory lock,
+   * so however many workers ingest a file at once, exactly one letter is left. Inside a caller's
+   * transaction, that transaction must be READ COMMITTED (the default).
+   *
+   * @throws {ValidationError} when the input is invalid or has no `fileHash`.
+   * @throws {UniqueConflictError} / {ForeignKeyViolationError} when a constraint refuses the rows.
+   * @throws {DatabaseUnavailableError} when PostgreSQL cannot be reached.
+   */
+  async createOrReplaceByFileHash(input: ReplaceLetterInput): Promise<ReplaceResult> {
+    const data = parseInput(replaceLetterInputSchema, input, "letter");
+    return this.#transaction(async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${FILE_HASH_LOCK_SPACE}::int, hashtext(${data.fileHash}))`;
+      const replaced = await tx.$queryRaw<{ id: number }[]>`DELETE FROM letters WHERE file_hash = ${data.fileHash} RETURNING id`;
+      const id = await insertLetterGraph(tx, data);
+      const letter = await withChildren(tx, (await selectLetter(tx, id))!, INCLUDE_ALL);
+      return { letter, replacedIds: replaced.map((row) => row.id).sort((a, b) => a - b) };
+    });
+  }
+
+  /**
+   * The letter with this id, with the children `include` asks for, or `null` when there is none.
+   *
+   * @throws {ValidationError} when `id` is not a positive integer or `include` has unknown keys.
+   * @throws {DatabaseUnavailableError} when PostgreSQL cannot be reached.
+   */
+  async findById<const I extends LetterInclude = {}>(id: number, include?: I): Promise<LetterWith<I> | null> {
+    const letterId = parseInput(idSchema, id, "letter id");
+    const children = parseInput(letterIncludeSchema.optional(), include, "include");
+    return this.#run(async (client) => {
+      const letter = await selectLetter(client, letterId);
+      return letter === null ? null : ((await withChildren(client, letter, children)) as LetterWith<I>);
+    });
+  }
+
+  /**
+   * Like {@link findById}, but a missing letter is an error.
+   *
+   * @throws {NotFoundError} when no letter has this id.
+   * @throws {ValidationError} when `id` is not a positive integer or `include` has unknown keys.
+   * @throws {DatabaseUnavailableError} when PostgreSQL cannot be reached.
+   */
+  async getById<const I extends LetterInclude = {}>(id: number, include?: I): Promise<LetterWith<I>> {
+    const letter = await this.findById(id, include);
+    if (letter === null) throw new NotFoundError("letter", id);
+    return letter;
+  }
+
+  /**
+   * Page/limit search, the seeds' `searchLetters`/`search_letters`: filters, a whitelisted sort (then
+   * id), `{ data, total, page, limit, totalPages }`. Under concurrent inserts a page/limit walk sees each
+   * existing row once only when new rows sort after them (ascending `createdAt` or `id`); otherwise use
+   * {@link searchByCursor}.
+   *
+   * @throws {ValidationError} when a filter, the sort key or direction, `page` or `limit` (1–100) is invalid.
+   * @throws {DatabaseUnavailableError} when PostgreSQL cannot be reached.
+   */
+  async search(input: LetterSearchInput = {}): Promise<LetterPage> {
+    const { page, ...filters } = parseInput(letterSearchInputSchema, input, "search");
+    return this.#run(async (client) => {
+      const rows = await client.$queryRaw<LetterRow[]>(offsetPageQuery(filters, page));
+      const [count] = await client.$queryRaw<{ total: number }[]>(countQuery(filters));
+      const total = count?.total ?? 0;
+      return { data: rows.map(toLetterRecord), total, page, limit: filters.limit, totalPages: Math.ceil(total / filters.limit) };
+    });
+  }
+
+  /**
+   * Keyset search: the same filters and sort as {@link search}, paged by an opaque cursor instead of
+   * an offset. Each page costs the same however deep it is, and a walk sees every row that existed
+   * when it started exactly once, whatever is inserted meanwhile.
+   *
+   * @throws {ValidationError} when a filter, the sort, `limit` or the cursor is invalid, or the cursor was issued for another sort.
+   * @throws {DatabaseUnavailableError} when PostgreSQL cannot be reached.
+   */
+  async searchByCursor(input: LetterCursorSearchInput = {}): Promise<LetterCursorPage> {
+    const { cursor, ...filters } = parseInput(letterCursorSearchInputSchema, input, "search");
+    const position = cursor === undefined ? undefined : decodeCursor(cursor, filters.sortBy, filters.sortOrder);
+    return this.#run(async (client) => {
+      const rows: (LetterRow & { sort_value: string | null })[] = [];
+      for (const segmentQuery of keysetSegmentQueries(filters, position)) {
+        rows.push(...(await client.$queryRaw<(LetterRow & { sort_value: string | null })[]>(segmentQuery(filters.limit + 1 - rows.length))));
+        if (rows.length > filters.limit) break;
+      }
+      const page = rows.slice(0, filters.limit);
+      const last = page.at(-1);
+      const nextCursor =
+        rows.length > filters.limit && last !== undefined
+          ? encodeCursor({ sortBy: filters.sortBy, sortOrder: filters.sortOrder, value: last.sort_value, id: last.id })
+          : null;
+      return { data: page.map(toLetterRecord), nextCursor, limit: filters.limit };
+    });
+  }
+
+  /**
+   * The seeds' `getLetterStatistics` (totals by status, average confidence and processing time), plus
+   * the numbers of products and matches.
+   *
+   * @throws {DatabaseUnavailableError} when PostgreSQL cannot be reached.
+   */
+  async getStatistics(): Promise<LetterStatistics> {
+    return this.#run(async (client) => {
+      const [row] = await client.$queryRaw<StatisticsRow[]>(statisticsQuery());
+      return toLetterStatistics(row!);
+    });
+  }
+
+  /**
+   * Sets a letter's status; the database moves its `updatedAt` to now.
+   *
+   * @returns the updated letter.
+   * @throws {NotFoundError} when no letter has this id.
+   * @throws {ValidationError} when `id` or `status` (non-empty, at most 100 characters) is invalid.
+   * @throws {DatabaseUnavailableError} when PostgreSQL cannot be reached.
+   */
+  async setStatus(id: number, status: string): Promise<LetterRecord> {
+    const letterId = parseInput(idSchema, id, "letter id");
+    const newStatus = parseInput(statusSchema, status, "status");
+    return this.#run(async (client) => {
+      const rows = await client.$queryRaw<LetterRow[]>`UPDATE letters AS l SET status = ${newStatus}
+        WHERE l.id = ${letterId} RETURNING ${LETTER_COLUMNS}`;
+      if (rows[0] === undefined) throw new NotFoundError("letter", letterId);
+      return toLetterRecord(rows[0]);
+    });
+  }
+
+  /**
+   * Appends a processing-debug step to a letter.
+   *
+   * @returns the stored step with its id.
+   * @throws {NotFoundError} when no letter has this id.
+   * @throws {ValidationError} when `letterId` or the step is invalid.
+   * @throws {DatabaseUnavailableError} when PostgreSQL cannot be reached.
+   */
+  async appendDebugStep(letterId: number, step: DebugStepInput): Promise<DebugStepRecord> {
+    const id = parseInput(idSchema, letterId, "letter id");
+    const data = parseInput(debugStepInputSchema, step, "debug step");
+    try {
+      return await this.#run((client) =>
+        client.processingDebug.create({ data: { ...definedOnly(data), letterId: id } }),
+      );
+    } catch (error) {
+      if (error instanceof ForeignKeyViolationError) throw new NotFoundError("letter", id, { cause: error });
+      throw error;
+    }
+  }
+
+  /**
+   * Deletes a letter; its products, matches and debug steps go with it (ON DELETE CASCADE).
+   *
+   * @throws {NotFoundError} when no letter has this id.
+   * @throws {ValidationError} when `id` is not a positive integer.
+   * @throws {DatabaseUnavailableError} when PostgreSQL cannot be reached.
+   */
+  async delete(id: number): Promise<void> {
+    const letterId = parseInput(idSchema, id, "letter id");
+    const { count } = await this.#run((client) => client.letter.deleteMany({ where: { id: letterId } }));
+    if (count === 0) throw new NotFoundError("letter", letterId);
+  }
+
+  /**
+   * Deletes the letters with these ids (and their children) in one statement. Ids that do not exist are skipped.
+   *
+   * @returns how many letters were deleted.
+   * @throws {ValidationError} when an id is not a positive integer, or more than 10,000 are given.
+   * @throws {DatabaseUnavailableError} when PostgreSQL cannot be reached.
+   */
+  async deleteMany(ids: readonly number[]): Promise<number> {
+    const letterIds = parseInput(idListSchema, ids, "letter ids");
+    if (letterIds.length === 0) return 0;
+    const { count } = await this.#run((client) => client.letter.deleteMany({ where: { id: { in: letterIds } } }));
+    return count;
+  }
+
+  /** Runs `work` on the client, with database errors mapped. */
+  #run<T>(work: (client: Queryable) => Promise<T>): Promise<T> {
+    return withMappedErrors(() => work(this.#client));
+  }
+
+  /** Runs `work` in a transaction: a new one on a full client, the caller's on a transaction client. */
+  #transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+    const client = this.#client;
+    return withMappedErrors(() => ("$transaction" in client ? client.$transaction(work) : work(client)));
+  }
+}
+

@@ -1,0 +1,166 @@
+import { z } from "zod";
+import { jsonValueSchema } from "./json-value.ts";
+
+// Limits of the columns: INTEGER ids and sizes, REAL (float4) measures.
+const MAX_INT4 = 2_147_483_647;
+const MAX_REAL = 3.4e38;
+
+/** Text PostgreSQL can store: any string without NUL characters. */
+export const textSchema = z.string().refine((text) => !text.includes("\u0000"), "must not contain NUL (\\u0000) characters");
+/** Text that must not be empty or only whitespace. */
+export const requiredTextSchema = textSchema.refine((text) => text.trim() !== "", "must not be empty");
+/** Optional text column: a string, `null` or absent (both of the latter store SQL NULL). */
+const optionalText = textSchema.nullable().optional();
+/** A score or confidence between 0 and 1 inclusive. */
+const unitInterval = z.number().min(0, "must be between 0 and 1").max(1, "must be between 0 and 1");
+const optionalUnitInterval = unitInterval.nullable().optional();
+/** A non-negative duration or size that fits a REAL column. */
+const optionalMeasure = z.number().min(0).max(MAX_REAL).nullable().optional();
+/** An optional JSON column: absent (or `undefined`) stores SQL NULL; `null` stores JSON `null`. */
+const optionalJson = jsonValueSchema.optional();
+
+/** A row id: a positive integer that fits PostgreSQL's INTEGER. */
+export const idSchema = z.int("must be an integer id").min(1, "must be a positive id").max(MAX_INT4, `must be at most ${MAX_INT4}`);
+
+/** A letter status such as `processed` or `failed`: non-empty text of at most 100 characters. */
+export const statusSchema = requiredTextSchema.pipe(z.string().max(100));
+
+/** A product found in a letter. Fields are the `letter_products` columns; absent ones take the column default. */
+export const letterProductInputSchema = z.strictObject({
+  productIdentifier: optionalText,
+  rangeLabel: optionalText,
+  subrangeLabel: optionalText,
+  productLine: optionalText,
+  productDescription: optionalText,
+  obsolescenceStatus: optionalText,
+  endOfServiceDate: optionalText,
+  replacementSuggestions: optionalText,
+  /** Between 0 and 1. Defaults to 0. */
+  confidenceScore: optionalUnitInterval,
+  /** Defaults to `validated`. */
+  validationStatus: optionalText,
+});
+
+/**
+ * A match between one of the letter's products and an IBcatalogue product. `productIndex` is the
+ * zero-based position of the matched product in the same call's `products` array.
+ */
+export const productMatchInputSchema = z.strictObject({
+  productIndex: z.int("must be an integer position in products").min(0, "must be a position in products (0 or more)"),
+  ibcatalogueProductIdentifier: requiredTextSchema,
+  /** Between 0 and 1. */
+  matchConfidence: unitInterval,
+  matchReason: optionalText,
+  /** Between 0 and 1. Defaults to 0. */
+  technicalMatchScore: optionalUnitInterval,
+  /** Between 0 and 1. Defaults to 0. */
+  nomenclatureMatchScore: optionalUnitInterval,
+  /** Between 0 and 1. Defaults to 0. */
+  productLineMatchScore: optionalUnitInterval,
+  matchType: optionalText,
+  /** Defaults to `false`. */
+  rangeBasedMatching: z.boolean().nullable().optional(),
+});
+
+/** One step of the letter's processing, for debugging the pipeline. */
+export const debugStepInputSchema = z.strictObject({
+  processingStep: requiredTextSchema,
+  /** When the step ran (UTC). Defaults to the time of insertion. */
+  stepTimestamp: z.date("must be a valid Date").optional(),
+  stepDurationMs: optionalMeasure,
+  /** Defaults to `true`. */
+  stepSuccess: z.boolean().nullable().optional(),
+  stepDetails: optionalText,
+  errorMessage: optionalText,
+});
+
+const letterShape = {
+  documentName: requiredTextSchema,
+  sourceFilePath: requiredTextSchema,
+  documentType: optionalText,
+  documentTitle: optionalText,
+  /** Bytes. */
+  fileSize: z.int("must be an integer number of bytes").min(0).max(MAX_INT4).nullable().optional(),
+  /** Content hash of the source file; the key of {@link LetterRepository.createOrReplaceByFileHash}. */
+  fileHash: optionalText,
+  /** Defaults to `production_pipeline`. */
+  processingMethod: optionalText,
+  processingTimeMs: optionalMeasure,
+  /** Between 0 and 1. */
+  extractionConfidence: optionalUnitInterval,
+  /** Defaults to `processed`. */
+  status: statusSchema.optional(),
+  /** When the letter was created (UTC). Defaults to the time of insertion. */
+  createdAt: z.date("must be a valid Date").optional(),
+  rawGrokJson: optionalJson,
+  ocrSupplementaryJson: optionalJson,
+  processingStepsJson: optionalJson,
+  validationDetailsJson: optionalJson,
+  /** Defaults to none. */
+  products: z.array(letterProductInputSchema).optional(),
+  /** Each refers to an entry of `products` by its position. Defaults to none. */
+  matches: z.array(productMatchInputSchema).optional(),
+  /** Defaults to none. */
+  debugSteps: z.array(debugStepInputSchema).optional(),
+};
+
+/**
+ * Checks that every match's `productIndex` names an entry of `products`. Runs even when other fields
+ * are invalid (so one call reports every problem), hence it reads the input defensively.
+ */
+function checkMatchReferences(input: unknown, context: z.RefinementCtx): void {
+  const { products, matches } = input as { products?: unknown; matches?: unknown };
+  if (!Array.isArray(matches)) return;
+  const productCount = Array.isArray(products) ? products.length : 0;
+  matches.forEach((match: unknown, index) => {
+    const productIndex = (match as { productIndex?: unknown } | null)?.productIndex;
+    if (Number.isInteger(productIndex) && (productIndex as number) >= productCount) {
+      context.addIssue({
+        code: "custom",
+        path: ["matches", index, "productIndex"],
+        message: `refers to products[${String(productIndex)}], but ${productCount} product(s) were given`,
+      });
+    }
+  });
+}
+
+/** Run the cross-field check whatever else failed, as long as the input is an object. */
+const always = { when: (payload: { value: unknown }) => typeof payload.value === "object" && payload.value !== null };
+
+/**
+ * A processed letter with its products, their catalogue matches and its debug steps, as given to
+ * {@link LetterRepository.create}. Unknown fields are errors. JSON fields: absent or `undefined` stores
+ * SQL NULL, `null` stores JSON `null`, any other JSON value is stored as given.
+ */
+export const createLetterInputSchema = z.strictObject(letterShape).superRefine(checkMatchReferences, always);
+
+/** Like {@link createLetterInputSchema}, with `fileHash` required: the input of {@link LetterRepository.createOrReplaceByFileHash}. */
+export const replaceLetterInputSchema = z.strictObject({ ...letterShape, fileHash: requiredTextSchema }).superRefine(checkMatchReferences, always);
+
+/** Which children to load with a letter. Each defaults to `false`. */
+export const letterIncludeSchema = z.strictObject({
+  products: z.boolean().optional(),
+  matches: z.boolean().optional(),
+  debugSteps: z.boolean().optional(),
+});
+
+/** The file hash given to {@link LetterRepository.findByFileHash}. */
+export const fileHashSchema = requiredTextSchema;
+
+/** The ids given to {@link LetterRepository.deleteMany}: at most 10,000 per call. */
+export const idListSchema = z.array(idSchema).max(10_000, "at most 10000 ids per call");
+
+/** Input of {@link LetterRepository.create}, as the caller writes it. */
+export type CreateLetterInput = z.input<typeof createLetterInputSchema>;
+/** Input of {@link LetterRepository.createOrReplaceByFileHash}, as the caller writes it. */
+export type ReplaceLetterInput = z.input<typeof replaceLetterInputSchema>;
+/** A validated letter input, defaults not yet applied (the database applies them). */
+export type LetterData = z.output<typeof createLetterInputSchema>;
+/** A product of {@link CreateLetterInput}. */
+export type LetterProductInput = z.input<typeof letterProductInputSchema>;
+/** A match of {@link CreateLetterInput}. */
+export type ProductMatchInput = z.input<typeof productMatchInputSchema>;
+/** A debug step of {@link CreateLetterInput}, or the input of {@link LetterRepository.appendDebugStep}. */
+export type DebugStepInput = z.input<typeof debugStepInputSchema>;
+/** Which children to load with a letter. */
+export type LetterInclude = z.input<typeof letterIncludeSchema>;

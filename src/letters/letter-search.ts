@@ -1,0 +1,107 @@
+import { Prisma } from "../generated/prisma/client.ts";
+import type { KeysetPosition } from "./keyset-cursor.ts";
+import { LETTER_COLUMNS } from "./letter-row.ts";
+import type { LetterFilters, LetterSortKey, SortOrder } from "./letter-search-schemas.ts";
+import { SORT_COLUMNS, castSortValue, direction } from "./letter-sort.ts";
+
+// Every value below reaches SQL as a bound parameter of a Prisma.sql template; the only raw fragments
+// are the constants of letter-sort.ts and letter-row.ts.
+
+/** Escapes `\`, `%` and `_` so that a LIKE pattern (with `ESCAPE '\'`) takes them literally. */
+export function escapeLikePattern(text: string): string {
+  return text.replace(/[\\%_]/g, (character) => `\\${character}`);
+}
+
+/**
+ * The WHERE condition of a search, over `letters l`. Text search is ILIKE on the three columns with
+ * pg_trgm GIN indexes; JSON containment is `@>` on `raw_grok_json`, which its GIN index serves.
+ */
+export function letterFilterCondition(filters: LetterFilters): Prisma.Sql {
+  const conditions: Prisma.Sql[] = [];
+  const query = filters.query?.trim();
+  if (query) {
+    const pattern = `%${escapeLikePattern(query)}%`;
+    conditions.push(Prisma.sql`(l.document_name ILIKE ${pattern} ESCAPE '\\'
+      OR l.document_title ILIKE ${pattern} ESCAPE '\\'
+      OR l.source_file_path ILIKE ${pattern} ESCAPE '\\')`);
+  }
+  if (filters.status !== undefined) {
+    const statuses = typeof filters.status === "string" ? [filters.status] : filters.status;
+    conditions.push(Prisma.sql`l.status IN (${Prisma.join(statuses)})`);
+  }
+  if (filters.documentType !== undefined) conditions.push(Prisma.sql`l.document_type = ${filters.documentType}`);
+  if (filters.createdFrom !== undefined) conditions.push(Prisma.sql`l.created_at >= CAST(${filters.createdFrom} AS timestamp(6))`);
+  if (filters.createdTo !== undefined) conditions.push(Prisma.sql`l.created_at < CAST(${filters.createdTo} AS timestamp(6))`);
+  // Compared as REAL, the column's type: 0.95 as a double is above 0.95 stored as REAL.
+  if (filters.minConfidence !== undefined) conditions.push(Prisma.sql`l.extraction_confidence >= CAST(${filters.minConfidence} AS real)`);
+  if (filters.rangeLabel !== undefined) {
+    conditions.push(Prisma.sql`EXISTS (SELECT 1 FROM letter_products p WHERE p.letter_id = l.id AND p.range_label = ${filters.rangeLabel})`);
+  }
+  if (filters.productIdentifier !== undefined) {
+    conditions.push(
+      Prisma.sql`EXISTS (SELECT 1 FROM letter_products p WHERE p.letter_id = l.id AND p.product_identifier = ${filters.productIdentifier})`,
+    );
+  }
+  if (filters.rawGrokJsonContains !== undefined) {
+    conditions.push(Prisma.sql`l.raw_grok_json @> CAST(${JSON.stringify(filters.rawGrokJsonContains)} AS jsonb)`);
+  }
+  return conditions.length === 0 ? Prisma.sql`TRUE` : Prisma.join(conditions, " AND ");
+}
+
+/** The page query of page/limit pagination: ORDER BY the sort column, then id, NULLs where PostgreSQL puts them. */
+export function offsetPageQuery(filters: LetterFilters, page: number): Prisma.Sql {
+  const { column } = SORT_COLUMNS[filters.sortBy];
+  const order = direction(filters.sortOrder);
+  return Prisma.sql`SELECT ${LETTER_COLUMNS} FROM letters l WHERE ${letterFilterCondition(filters)}
+    ORDER BY ${column} ${order}, l.id ${order}
+    LIMIT ${filters.limit} OFFSET ${(page - 1) * filters.limit}`;
+}
+
+/** The count query of page/limit pagination. */
+export function countQuery(filters: LetterFilters): Prisma.Sql {
+  return Prisma.sql`SELECT count(*)::int AS total FROM letters l WHERE ${letterFilterCondition(filters)}`;
+}
+
+/**
+ * A keyset page is read in segments: the rows whose sort value is NULL and those whose value is not.
+ * The order (ascending: values then NULLs; descending: NULLs then values) is PostgreSQL's default, the
+ * same as page/limit pagination. Within a segment the position is a plain row comparison, so an index
+ * on (column, id) serves each segment directly and the cost does not grow with the depth.
+ */
+type Segment = "values" | "nulls";
+
+function segmentsFor(sortBy: LetterSortKey, sortOrder: SortOrder): Segment[] {
+  if (!SORT_COLUMNS[sortBy].nullable) return ["values"];
+  return sortOrder === "asc" ? ["values", "nulls"] : ["nulls", "values"];
+}
+
+/**
+ * The queries to run, in order, for one keyset page after `position` (or from the start): each reads
+ * the rest of one segment, up to `fetch` rows, with `sort_value` (the sort column as text) for the
+ * next cursor. The caller stops once it has enough rows.
+ */
+export function keysetSegmentQueries(filters: LetterFilters, position: KeysetPosition | undefined): ((fetch: number) => Prisma.Sql)[] {
+  const { column, kind } = SORT_COLUMNS[filters.sortBy];
+  const order = direction(filters.sortOrder);
+  const after = filters.sortOrder === "asc" ? Prisma.raw(">") : Prisma.raw("<");
+  const segments = segmentsFor(filters.sortBy, filters.sortOrder);
+  const startSegment: Segment = position === undefined ? segments[0]! : position.value === null ? "nulls" : "values";
+  const where = letterFilterCondition(filters);
+
+  return segments.slice(segments.indexOf(startSegment)).map((segment) => (fetch: number) => {
+    const inCursorSegment = position !== undefined && segment === startSegment;
+    if (segment === "nulls") {
+      const past = inCursorSegment ? Prisma.sql`AND l.id ${after} ${position.id}` : Prisma.empty;
+      return Prisma.sql`SELECT ${LETTER_COLUMNS}, NULL::text AS sort_value FROM letters l
+        WHERE ${where} AND ${column} IS NULL ${past}
+        ORDER BY l.id ${order} LIMIT ${fetch}`;
+    }
+    const past =
+      inCursorSegment && position.value !== null
+        ? Prisma.sql`AND (${column}, l.id) ${after} (${castSortValue(kind, position.value)}, ${position.id})`
+        : Prisma.empty;
+    return Prisma.sql`SELECT ${LETTER_COLUMNS}, ${column}::text AS sort_value FROM letters l
+      WHERE ${where} AND ${column} IS NOT NULL ${past}
+      ORDER BY ${column} ${order}, l.id ${order} LIMIT ${fetch}`;
+  });
+}

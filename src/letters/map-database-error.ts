@@ -1,0 +1,154 @@
+import {
+  DatabaseUnavailableError,
+  ForeignKeyViolationError,
+  NotFoundError,
+  UniqueConflictError,
+  isDatabaseError,
+} from "../errors.ts";
+
+/** The fields of a Prisma error and of the driver-adapter error under it that the mapping reads. */
+interface ErrorFacts {
+  prismaCode: string | undefined;
+  sqlState: string | undefined;
+  kind: string | undefined;
+  constraint: string | undefined;
+  table: string | undefined;
+  host: string | undefined;
+  port: number | string | undefined;
+  modelName: string | undefined;
+  messages: string[];
+}
+
+// SQLSTATEs meaning the server went away or will not take the session: class 08 (connection
+// exception), admin/crash shutdown, "cannot connect now", too many connections.
+const UNAVAILABLE_SQLSTATES = /^(08...|57P0[1-3]|53300)$/;
+const UNAVAILABLE_PRISMA_CODES = new Set(["P1001", "P1002", "P1008", "P1017", "P2024"]);
+const UNAVAILABLE_ADAPTER_KINDS = new Set([
+  "DatabaseNotReachable",
+  "ConnectionClosed",
+  "SocketTimeout",
+  "TooManyConnections",
+  "TlsConnectionError",
+  "DatabaseDoesNotExist",
+  "AuthenticationFailed",
+  "DatabaseAccessDenied",
+]);
+const UNAVAILABLE_NODE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "ETIMEDOUT", "EHOSTUNREACH", "EPIPE"]);
+// node-postgres raises these as plain Errors without a code.
+const UNAVAILABLE_MESSAGES = /timeout exceeded when trying to connect|Connection terminated|Can't reach database server|Client has encountered a connection error/i;
+
+/**
+ * The one place where errors from Prisma, its `pg` driver adapter and `pg` itself become this package's
+ * errors: unique violations become {@link UniqueConflictError}, foreign-key violations
+ * {@link ForeignKeyViolationError}, Prisma's "record not found" {@link NotFoundError}, and every way of
+ * not reaching the server (refused, reset, timed out, pool timeout, server shutting down, SQLSTATE class
+ * 08) {@link DatabaseUnavailableError}. Errors of this package pass through; anything else is returned
+ * unchanged, so no information is lost.
+ */
+export function mapDatabaseError(error: unknown): unknown {
+  if (isDatabaseError(error) || typeof error !== "object" || error === null) return error;
+  const facts = readFacts(error);
+
+  if (facts.sqlState === "23505" || facts.kind === "UniqueConstraintViolation" || facts.prismaCode === "P2002") {
+    return new UniqueConflictError(facts.constraint, facts.table, { cause: error });
+  }
+  if (facts.sqlState === "23503" || facts.kind === "ForeignKeyConstraintViolation" || facts.prismaCode === "P2003") {
+    return new ForeignKeyViolationError(facts.constraint, { cause: error });
+  }
+  if (facts.prismaCode === "P2025") {
+    return new NotFoundError(facts.modelName === undefined ? "record" : lowerFirst(facts.modelName), undefined, { cause: error });
+  }
+  if (isUnavailable(facts)) {
+    const target = facts.host === undefined ? "the configured server" : `${facts.host}${facts.port === undefined ? "" : `:${facts.port}`}`;
+    return new DatabaseUnavailableError(target, unavailableReason(facts), { cause: error });
+  }
+  return error;
+}
+
+/** Runs `work` and rethrows whatever it throws through {@link mapDatabaseError}. */
+export async function withMappedErrors<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw mapDatabaseError(error);
+  }
+}
+
+function isUnavailable(facts: ErrorFacts): boolean {
+  return (
+    (facts.sqlState !== undefined && UNAVAILABLE_SQLSTATES.test(facts.sqlState)) ||
+    (facts.prismaCode !== undefined && UNAVAILABLE_PRISMA_CODES.has(facts.prismaCode)) ||
+    (facts.kind !== undefined && UNAVAILABLE_ADAPTER_KINDS.has(facts.kind)) ||
+    facts.messages.some((message) => UNAVAILABLE_MESSAGES.test(message))
+  );
+}
+
+function unavailableReason(facts: ErrorFacts): string {
+  if (facts.kind !== undefined && facts.kind !== "postgres") return facts.kind;
+  if (facts.sqlState !== undefined) return `SQLSTATE ${facts.sqlState}`;
+  const message = facts.messages.find((text) => UNAVAILABLE_MESSAGES.test(text));
+  return message === undefined ? (facts.prismaCode ?? "connection failed") : lastLine(message);
+}
+
+/** Walks the error, its Prisma `meta.driverAdapterError.cause` and its `cause` chain, collecting what the mapping needs. */
+function readFacts(error: object): ErrorFacts {
+  const facts: ErrorFacts = {
+    prismaCode: undefined,
+    sqlState: undefined,
+    kind: undefined,
+    constraint: undefined,
+    table: undefined,
+    host: undefined,
+    port: undefined,
+    modelName: undefined,
+    messages: [],
+  };
+  const seen = new Set<object>();
+  let current: unknown = error;
+  while (typeof current === "object" && current !== null && !seen.has(current)) {
+    seen.add(current);
+    const record = current as Record<string, unknown>;
+    if (typeof record["message"] === "string") facts.messages.push(record["message"]);
+    const code = stringOf(record["code"]);
+    if (code !== undefined && UNAVAILABLE_NODE_CODES.has(code)) facts.kind ??= "DatabaseNotReachable";
+    else if (code !== undefined && /^P\d{4}$/.test(code)) facts.prismaCode ??= code;
+    else if (code !== undefined && /^[0-9A-Z]{5}$/.test(code)) facts.sqlState ??= code;
+    const meta = record["meta"] as Record<string, unknown> | undefined;
+    facts.modelName ??= stringOf(meta?.["modelName"]);
+    const adapterCause = (meta?.["driverAdapterError"] as { cause?: unknown } | undefined)?.cause;
+    if (typeof adapterCause === "object" && adapterCause !== null) readAdapterCause(adapterCause as Record<string, unknown>, facts);
+    facts.constraint ??= stringOf(record["constraint"]);
+    facts.table ??= stringOf(record["table"]);
+    current = record["cause"];
+  }
+  return facts;
+}
+
+/** Reads a `@prisma/adapter-pg` error description (`{ kind, originalCode, constraint: { index } | { fields } }`). */
+function readAdapterCause(cause: Record<string, unknown>, facts: ErrorFacts): void {
+  facts.kind ??= stringOf(cause["kind"]);
+  facts.sqlState ??= stringOf(cause["originalCode"]) ?? (cause["kind"] === "postgres" ? stringOf(cause["code"]) : undefined);
+  const constraint = cause["constraint"] as { index?: unknown; fields?: unknown } | string | undefined;
+  if (typeof constraint === "string") facts.constraint ??= constraint;
+  else if (typeof constraint?.index === "string") facts.constraint ??= constraint.index;
+  else if (Array.isArray(constraint?.fields)) facts.constraint ??= constraint.fields.join(", ");
+  facts.constraint ??= /constraint "([^"]+)"/.exec(stringOf(cause["originalMessage"]) ?? "")?.[1];
+  facts.table ??= stringOf(cause["table"]);
+  facts.host ??= stringOf(cause["host"]);
+  const port = cause["port"];
+  if (typeof port === "number" || typeof port === "string") facts.port ??= port;
+  if (typeof cause["message"] === "string") facts.messages.push(cause["message"]);
+  if (typeof cause["reason"] === "string") facts.messages.push(cause["reason"]);
+}
+
+function stringOf(value: unknown): string | undefined {
+  return typeof value === "string" && value !== "" && value !== "N/A" ? value : undefined;
+}
+
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
+}
+
+function lastLine(text: string): string {
+  return text.trim().split("\n").at(-1)?.trim() ?? text;
+}
