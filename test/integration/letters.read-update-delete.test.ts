@@ -1,0 +1,184 @@
+import { describe, expect, it } from "vitest";
+import { NotFoundError, ValidationError } from "../../src/errors.ts";
+import { LetterRepository } from "../../src/letters/letter-repository.ts";
+import { useTestDatabase } from "../support/test-database.ts";
+
+const database = useTestDatabase();
+
+const letterWithChildren = (name: string) => ({
+  documentName: `${name}.pdf`,
+  sourceFilePath: `/letters/${name}.pdf`,
+  products: [{ productIdentifier: `${name}-1` }, { productIdentifier: `${name}-2` }],
+  matches: [{ productIndex: 0, ibcatalogueProductIdentifier: "CAT", matchConfidence: 0.7 }],
+  debugSteps: [{ processingStep: "ocr" }],
+});
+
+describe("LetterRepository: read by id", () => {
+  it("findById returns the letter alone, or with the children asked for, or null", async () => {
+    const db = await database.connect();
+    try {
+      const letters = new LetterRepository(db.prisma);
+      const stored = await letters.create(letterWithChildren("read"));
+
+      const bare = await letters.findById(stored.id);
+      expect(bare).not.toBeNull();
+      expect(Object.keys(bare!)).not.toContain("products");
+      expect(Object.keys(bare!)).not.toContain("matches");
+      expect(Object.keys(bare!)).not.toContain("debugSteps");
+
+      const withProducts = await letters.findById(stored.id, { products: true });
+      expect(withProducts?.products.map((product) => product.productIdentifier)).toEqual(["read-1", "read-2"]);
+      expect(Object.keys(withProducts!)).not.toContain("matches");
+
+      const withMatchesAndSteps = await letters.findById(stored.id, { matches: true, debugSteps: true });
+      expect(withMatchesAndSteps?.matches).toEqual(stored.matches);
+      expect(withMatchesAndSteps?.debugSteps).toEqual(stored.debugSteps);
+
+      expect(await letters.findById(2_000_000_000)).toBeNull();
+    } finally {
+      await db.close();
+    }
+  });
+
+  it("getById throws NotFoundError for a missing id; both refuse ids that are not positive integers", async () => {
+    const db = await database.connect();
+    try {
+      const letters = new LetterRepository(db.prisma);
+      const error = await letters.getById(2_000_000_000).catch((thrown: unknown) => thrown);
+      expect(error).toBeInstanceOf(NotFoundError);
+      expect(error).toMatchObject({ code: "NOT_FOUND", entity: "letter", key: 2_000_000_000 });
+      for (const bad of [0, -1, 1.5, Number.NaN, 2 ** 31, "1" as unknown as number]) {
+        await expect(letters.findById(bad)).rejects.toBeInstanceOf(ValidationError);
+      }
+      await expect(letters.findById(1, { products: true, children: true } as never)).rejects.toThrow(/include:\n {2}- children: is not a known field/);
+    } finally {
+      await db.close();
+    }
+  });
+});
+
+describe("LetterRepository: updates and deletes", () => {
+  it("setStatus changes the status and moves updatedAt; a missing letter is NotFoundError", async () => {
+    const db = await database.connect();
+    try {
+      const letters = new LetterRepository(db.prisma);
+      const stored = await letters.create({ documentName: "s.pdf", sourceFilePath: "/s.pdf", createdAt: new Date("2025-01-01T00:00:00Z") });
+      // Backdate updated_at (the trigger would overwrite it), so that moving it is visible.
+      await database.sql("ALTER TABLE letters DISABLE TRIGGER letters_set_updated_at");
+      await database.sql("UPDATE letters SET updated_at = '2025-01-01 00:00:00' WHERE id = $1", [stored.id]);
+      await database.sql("ALTER TABLE letters ENABLE TRIGGER letters_set_updated_at");
+
+      const updated = await letters.setStatus(stored.id, "failed");
+      expect(updated.status).toBe("failed");
+      expect(updated.updatedAt!.getTime()).toBeGreaterThan(new Date("2025-01-02T00:00:00Z").getTime());
+      expect(updated.createdAt).toEqual(new Date("2025-01-01T00:00:00Z"));
+      expect((await letters.getById(stored.id)).status).toBe("failed");
+
+      await expect(letters.setStatus(2_000_000_000, "failed")).rejects.toBeInstanceOf(NotFoundError);
+      await expect(letters.setStatus(stored.id, "  ")).rejects.toBeInstanceOf(ValidationError);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it("appendDebugStep adds a step to the letter; a missing letter is NotFoundError", async () => {
+    const db = await database.connect();
+    try {
+      const letters = new LetterRepository(db.prisma);
+      const stored = await letters.create(letterWithChildren("debug"));
+      const step = await letters.appendDebugStep(stored.id, { processingStep: "validate", stepDurationMs: 12.5, stepSuccess: false, errorMessage: "bad" });
+      expect(step).toMatchObject({ letterId: stored.id, processingStep: "validate", stepDurationMs: 12.5, stepSuccess: false, errorMessage: "bad" });
+      expect(step.stepTimestamp).toBeInstanceOf(Date);
+      expect((await letters.getById(stored.id, { debugSteps: true })).debugSteps.map((each) => each.processingStep)).toEqual(["ocr", "validate"]);
+
+      const missing = await letters.appendDebugStep(2_000_000_000, { processingStep: "x" }).catch((thrown: unknown) => thrown);
+      expect(missing).toBeInstanceOf(NotFoundError);
+      expect((missing as NotFoundError).cause).toMatchObject({ code: "FOREIGN_KEY_VIOLATION", constraint: "processing_debug_letter_id_fkey" });
+      await expect(letters.appendDebugStep(stored.id, { processingStep: "" })).rejects.toBeInstanceOf(ValidationError);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it("delete removes the letter and its products, matches and debug steps, and nothing else", async () => {
+    const db = await database.connect();
+    try {
+      const letters = new LetterRepository(db.prisma);
+      const doomed = await letters.create(letterWithChildren("doomed"));
+      const kept = await letters.create(letterWithChildren("kept"));
+      await letters.delete(doomed.id);
+
+      const counts = async (letterId: number) => ({
+        letters: await db.prisma.letter.count({ where: { id: letterId } }),
+        products: await db.prisma.letterProduct.count({ where: { letterId } }),
+        matches: await db.prisma.letterProductMatch.count({ where: { letterId } }),
+        steps: await db.prisma.processingDebug.count({ where: { letterId } }),
+      });
+      expect(await counts(doomed.id)).toEqual({ letters: 0, products: 0, matches: 0, steps: 0 });
+      expect(await counts(kept.id)).toEqual({ letters: 1, products: 2, matches: 1, steps: 1 });
+      await expect(letters.delete(doomed.id)).rejects.toBeInstanceOf(NotFoundError);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it("deleteMany removes the letters given (with children), skips unknown ids and returns the count", async () => {
+    const db = await database.connect();
+    try {
+      const letters = new LetterRepository(db.prisma);
+      const [a, b, c] = [await letters.create(letterWithChildren("a")), await letters.create(letterWithChildren("b")), await letters.create(letterWithChildren("c"))];
+      expect(await letters.deleteMany([a.id, c.id, 2_000_000_000])).toBe(2);
+      expect(await letters.findById(a.id)).toBeNull();
+      expect(await letters.findById(c.id)).toBeNull();
+      expect(await letters.findById(b.id)).not.toBeNull();
+      expect(await db.prisma.letterProduct.count({ where: { letterId: { in: [a.id, c.id] } } })).toBe(0);
+      expect(await letters.deleteMany([])).toBe(0);
+      await expect(letters.deleteMany([b.id, -4])).rejects.toThrow(/1: must be a positive id/);
+      expect(await letters.findById(b.id)).not.toBeNull();
+    } finally {
+      await db.close();
+    }
+  });
+});
+
+describe("LetterRepository.getStatistics", () => {
+  it("gives totals by status, averages, and product and match counts", async () => {
+    const db = await database.connect();
+    try {
+      const letters = new LetterRepository(db.prisma);
+      await database.sql("TRUNCATE letters CASCADE");
+      expect(await letters.getStatistics()).toEqual({
+        totalLetters: 0,
+        processedCount: 0,
+        failedCount: 0,
+        byStatus: [],
+        averageConfidence: null,
+        averageProcessingTimeMs: null,
+        totalProducts: 0,
+        totalMatches: 0,
+      });
+
+      await letters.create({ ...letterWithChildren("one"), extractionConfidence: 0.5, processingTimeMs: 100 });
+      await letters.create({ ...letterWithChildren("two"), extractionConfidence: 1, processingTimeMs: 300, status: "failed" });
+      await letters.create({ documentName: "three.pdf", sourceFilePath: "/three.pdf", status: "processed" });
+      await letters.create({ documentName: "four.pdf", sourceFilePath: "/four.pdf", status: "pending" });
+
+      expect(await letters.getStatistics()).toEqual({
+        totalLetters: 4,
+        processedCount: 2,
+        failedCount: 1,
+        byStatus: [
+          { status: "processed", count: 2 },
+          { status: "failed", count: 1 },
+          { status: "pending", count: 1 },
+        ],
+        averageConfidence: 0.75,
+        averageProcessingTimeMs: 200,
+        totalProducts: 4,
+        totalMatches: 2,
+      });
+    } finally {
+      await db.close();
+    }
+  });
+});
