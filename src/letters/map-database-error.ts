@@ -83,8 +83,19 @@ function isUnavailable(facts: ErrorFacts): boolean {
   );
 }
 
+const KIND_REASONS: Readonly<Record<string, string>> = {
+  DatabaseNotReachable: "connection refused or host not found",
+  ConnectionClosed: "connection closed by the server",
+  SocketTimeout: "connection timed out",
+  TooManyConnections: "too many connections",
+  TlsConnectionError: "TLS connection failed",
+  DatabaseDoesNotExist: "database does not exist",
+  AuthenticationFailed: "authentication failed",
+  DatabaseAccessDenied: "access to the database denied",
+};
+
 function unavailableReason(facts: ErrorFacts): string {
-  if (facts.kind !== undefined && facts.kind !== "postgres") return facts.kind;
+  if (facts.kind !== undefined && KIND_REASONS[facts.kind] !== undefined) return `${KIND_REASONS[facts.kind]} (${facts.kind})`;
   if (facts.sqlState !== undefined) return `SQLSTATE ${facts.sqlState}`;
   const message = facts.messages.find((text) => UNAVAILABLE_MESSAGES.test(text));
   return message === undefined ? (facts.prismaCode ?? "connection failed") : lastLine(message);
