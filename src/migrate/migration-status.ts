@@ -29,8 +29,21 @@ export function compareMigrations(files: readonly MigrationFile[], history: read
     failed,
     edited: files.flatMap((file) => {
       const record = finished.get(file.name);
-      return record && record.checksum !== file.checksum ? [{ name: file.name, recorded: record.checksum, current: file.checksum }] : [];
+      return record && !checksumMatches(record.checksum, file.checksum)
+        ? [{ name: file.name, recorded: record.checksum, current: file.checksum }]
+        : [];
     }),
     unknown: [...finished.keys()].filter((name) => !fileNames.has(name)),
   };
+}
+
+/**
+ * Whether a recorded checksum matches a file's, as Prisma's schema engine decides: old Prisma versions
+ * wrote each byte without zero padding (prisma/prisma-engines#1887), so a recorded checksum that is not
+ * 64 characters long is compared with the file's checksum in that old format.
+ */
+export function checksumMatches(recorded: string, current: string): boolean {
+  if (recorded.length === current.length || recorded.length === 0) return recorded === current;
+  const unpadded = (current.match(/../g) ?? []).map((pair) => Number.parseInt(pair, 16).toString(16)).join("");
+  return recorded === unpadded;
 }

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { defaultMigrationsDirectory, migrationChecksum, readMigrationFiles } from "../../src/migrate/migration-files.ts";
-import { compareMigrations } from "../../src/migrate/migration-status.ts";
+import { checksumMatches, compareMigrations } from "../../src/migrate/migration-status.ts";
 import type { MigrationRecord } from "../../src/migrate/migration-history.ts";
 
 function folderWith(migrations: Record<string, string | null>): string {
@@ -80,5 +80,16 @@ describe("compareMigrations", () => {
     const status = compareMigrations(files, [record("1_a", "ca", "applied"), record("2_b", "cb", "rolled-back")]);
     expect(status.pending.map((file) => file.name)).toEqual(["2_b", "3_c"]);
     expect(status.failed).toEqual([]);
+  });
+});
+
+describe("checksumMatches", () => {
+  it("accepts the unpadded checksums old Prisma versions recorded, as Prisma does", () => {
+    const current = migrationChecksum("hello");
+    expect(current).toBe("2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824");
+    expect(checksumMatches(current, current)).toBe(true);
+    expect(checksumMatches("2cf24dba5fb0a3e26e83b2ac5b9e29e1b161e5c1fa7425e7343362938b9824", current)).toBe(true);
+    expect(checksumMatches("2cf24dba5fb0a3e26e83b2ac5b9e29e1b161e5c1fa7425e7343362938b9825", current)).toBe(false);
+    expect(checksumMatches(migrationChecksum("hello!"), current)).toBe(false);
   });
 });
