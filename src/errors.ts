@@ -13,7 +13,10 @@ export type DatabaseErrorCode =
   | "VALIDATION_FAILED"
   | "NOT_FOUND"
   | "UNIQUE_CONFLICT"
-  | "FOREIGN_KEY_VIOLATION";
+  | "FOREIGN_KEY_VIOLATION"
+  | "IMPORT_SOURCE_INVALID"
+  | "IMPORT_TARGET_NOT_EMPTY"
+  | "IMPORT_FAILED";
 
 /** Base class of every error thrown by `@se-letters/db`. */
 export class DatabaseError extends Error {
@@ -175,9 +178,57 @@ const ERROR_CODES: ReadonlySet<string> = new Set<DatabaseErrorCode>([
   "NOT_FOUND",
   "UNIQUE_CONFLICT",
   "FOREIGN_KEY_VIOLATION",
+  "IMPORT_SOURCE_INVALID",
+  "IMPORT_TARGET_NOT_EMPTY",
+  "IMPORT_FAILED",
 ]);
 
 /** True when `error` was thrown by this package, whichever of its builds (ESM or CJS) threw it. */
 export function isDatabaseError(error: unknown): error is DatabaseError {
   return error instanceof Error && ERROR_CODES.has(String((error as { code?: unknown }).code));
+}
+
+/**
+ * The importer's source cannot be used: the file is missing, is not a DuckDB database, is locked by a
+ * writer, lacks a table, or has a column the target has no place for. Lists every problem; nothing was written.
+ */
+export class ImportSourceError extends DatabaseError {
+  /** The DuckDB file named by the caller. */
+  readonly file: string;
+  /** Every problem found, one line each. */
+  readonly problems: readonly string[];
+
+  constructor(file: string, problems: readonly string[], options?: { cause?: unknown }) {
+    super("IMPORT_SOURCE_INVALID", `Cannot import from ${file}:\n${problems.map((problem) => `  - ${problem}`).join("\n")}`, options);
+    this.file = file;
+    this.problems = Object.freeze([...problems]);
+  }
+}
+
+/** The import target already holds rows and `replace` was not asked for. Nothing was written. */
+export class ImportTargetNotEmptyError extends DatabaseError {
+  /** Tables that hold rows. */
+  readonly tables: readonly string[];
+
+  constructor(tables: readonly string[]) {
+    super(
+      "IMPORT_TARGET_NOT_EMPTY",
+      `The target database already holds rows in ${tables.join(", ")}: nothing was imported. Use --replace (replace: true) to empty and reload them in one transaction.`,
+    );
+    this.tables = Object.freeze([...tables]);
+  }
+}
+
+/** PostgreSQL refused the load (for example an index it could not build). The transaction was rolled back: the target is as before. */
+export class ImportFailedError extends DatabaseError {
+  /** Table being loaded or indexed when it failed, when known. */
+  readonly table: string | undefined;
+  /** SQLSTATE of PostgreSQL's error, when there was one. */
+  readonly sqlState: string | undefined;
+
+  constructor(message: string, table: string | undefined, sqlState: string | undefined, options?: { cause?: unknown }) {
+    super("IMPORT_FAILED", message, options);
+    this.table = table;
+    this.sqlState = sqlState;
+  }
 }
