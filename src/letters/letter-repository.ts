@@ -1,6 +1,7 @@
 import { ForeignKeyViolationError, NotFoundError } from "../errors.ts";
 import type { Prisma, PrismaClient } from "../generated/prisma/client.ts";
-import { decodeCursor, encodeCursor } from "./keyset-cursor.ts";
+import { decodeCursor } from "./keyset-cursor.ts";
+import { readKeysetPage } from "./keyset-page.ts";
 import { withMappedErrors } from "./map-database-error.ts";
 import { parseInput } from "./parse-input.ts";
 import { LETTER_COLUMNS, toLetterRecord, type LetterRow } from "./letter-row.ts";
@@ -18,7 +19,7 @@ import {
   type LetterInclude,
   type ReplaceLetterInput,
 } from "./letter-schemas.ts";
-import { countQuery, keysetSegmentQueries, offsetPageQuery } from "./letter-search.ts";
+import { countQuery, offsetPageQuery } from "./letter-search.ts";
 import { letterCursorSearchInputSchema, letterSearchInputSchema, type LetterCursorSearchInput, type LetterSearchInput } from "./letter-search-schemas.ts";
 import { statisticsQuery, toLetterStatistics, type StatisticsRow } from "./letter-statistics.ts";
 import { definedOnly, insertLetterGraph, selectLetter, withChildren, type Queryable } from "./letter-store.ts";
@@ -184,20 +185,7 @@ export class LetterRepository {
   async searchByCursor(input: LetterCursorSearchInput = {}): Promise<LetterCursorPage> {
     const { cursor, ...filters } = parseInput(letterCursorSearchInputSchema, input, "search");
     const position = cursor === undefined ? undefined : decodeCursor(cursor, filters.sortBy, filters.sortOrder);
-    return this.#run(async (client) => {
-      const rows: (LetterRow & { sort_value: string | null })[] = [];
-      for (const segmentQuery of keysetSegmentQueries(filters, position)) {
-        rows.push(...(await client.$queryRaw<(LetterRow & { sort_value: string | null })[]>(segmentQuery(filters.limit + 1 - rows.length))));
-        if (rows.length > filters.limit) break;
-      }
-      const page = rows.slice(0, filters.limit);
-      const last = page.at(-1);
-      const nextCursor =
-        rows.length > filters.limit && last !== undefined
-          ? encodeCursor({ sortBy: filters.sortBy, sortOrder: filters.sortOrder, value: last.sort_value, id: last.id })
-          : null;
-      return { data: page.map(toLetterRecord), nextCursor, limit: filters.limit };
-    });
+    return this.#run((client) => readKeysetPage(client, filters, position));
   }
 
   /**
