@@ -1,0 +1,22 @@
+import { withClient } from "./bench-database.ts";
+import type { BenchOptions } from "./bench-options.ts";
+import { prepareDatabase, type BenchDatabase } from "./dataset.ts";
+import type { Driver } from "./drivers.ts";
+import { READ_MIX, loadWorkloadData, requestFor, seededRandom, type WorkloadData } from "./workload.ts";
+
+/** Both databases (loaded in parallel when new) and the mix's parameters, read from the first. */
+export async function loadBenchData(options: BenchOptions): Promise<{ databases: BenchDatabase[]; data: WorkloadData }> {
+  const log = (line: string) => console.log(`   ${line}`);
+  const databases = await Promise.all(options.setups.map((setup) => prepareDatabase(options.adminUrl, setup, options.letters, { rebuild: options.rebuild, log })));
+  const data = await withClient(databases[0]!.url, (client) => loadWorkloadData(client, options.letters));
+  console.log(`data set: ${options.letters} letters, ${options.letters * 5} products, ${options.letters} matches; ${data.identifierTerms.length} identifier terms, ${data.deepPositions.length} deep positions`);
+  return { databases, data };
+}
+
+/** Two passes over every read operation, sequentially: opens the pool's connections and warms caches. */
+export async function warmUp(driver: Driver, data: WorkloadData): Promise<void> {
+  const random = seededRandom(7);
+  for (let pass = 0; pass < 2; pass++) {
+    for (const [op] of READ_MIX) await driver.read(requestFor(op, random, data));
+  }
+}

@@ -1,0 +1,104 @@
+import { describeUrl } from "./bench-database.ts";
+import { parseBenchOptions, type BenchOptions } from "./bench-options.ts";
+import type { BenchDatabase } from "./dataset.ts";
+import type { Driver } from "./drivers.ts";
+import { runScenario, type ScenarioResult } from "./load-generator.ts";
+import { oursDriver } from "./ours-driver.ts";
+import { comparisonTable, describeMachine, lockLine } from "./report.ts";
+import { seedsDriver } from "./seeds-driver.ts";
+import { loadBenchData, warmUp } from "./bench-setup.ts";
+import type { WorkloadData } from "./workload.ts";
+
+// npm run bench:load -- [flags]: the 50-user and 200-user scenarios and the saturation search, on our
+// schema through LetterRepository and on the seeds' schema through the seeds' SQL, same data, same run.
+
+const SATURATION_RATES = [10, 25, 50, 100, 150, 200, 300, 400, 500, 650, 800, 1000];
+
+async function main(): Promise<void> {
+  const options = parseBenchOptions(process.argv.slice(2));
+  console.log(`command: npm run bench:load -- ${process.argv.slice(2).join(" ")}`.trimEnd());
+  for (const line of await describeMachine(options.adminUrl)) console.log(line);
+  const { databases, data } = await loadBenchData(options);
+  console.log(`pipeline: ${options.writers} writers x ${options.writerOpsPerSecond} writes/s; web pool ${options.poolSize} (ours), 20 (seeds)`);
+
+  for (const scenario of options.scenarios) {
+    if (scenario === "users50" || scenario === "users200") {
+      const users = scenario === "users50" ? 50 : 200;
+      const results = new Map<string, ScenarioResult>();
+      for (const database of databases) {
+        console.log(`\n.. ${users} users on ${database.setup} (${describeUrl(database.url)}), ${options.duration} s`);
+        results.set(database.setup, await withDriver(options, database, data, (driver) => runScenario({ ...scenarioBase(options, database, data, driver), users, durationSeconds: options.duration })));
+      }
+      printScenario(`${users} simultaneous users, 1 request/s each, ${options.duration} s, ${options.writers} pipeline writers`, results);
+    } else if (scenario === "saturation") {
+      console.log(`\n== saturation: highest request rate (users x 1 request/s, ${options.saturationStepSeconds} s per step, writers on) with p95 of all reads under 100 ms and no errors`);
+      const found = new Map<string, string>();
+      for (const database of databases) {
+        let best: string | undefined;
+        for (const rate of SATURATION_RATES) {
+          const result = await withDriver(options, database, data, (driver) =>
+            runScenario({ ...scenarioBase(options, database, data, driver), users: rate, durationSeconds: options.saturationStepSeconds }),
+          );
+          const reads = result.recorder.combined((op) => !op.startsWith("write."));
+          const passed = reads.p95 < 100 && reads.errors === 0;
+          const line = `${rate} req/s: p95 ${reads.p95.toFixed(1)} ms, p99 ${reads.p99.toFixed(1)} ms, ${reads.errors} errors of ${reads.count + reads.errors}`;
+          console.log(`${database.setup.padEnd(5)} ${line} ${passed ? "ok" : "FAIL"}`);
+          if (!passed) break;
+          best = line;
+        }
+        found.set(database.setup, best ?? "none (fails at the lowest step)");
+      }
+      for (const [setup, line] of found) console.log(`saturation ${setup}: ${line}`);
+      const ours = found.get("ours");
+      const seeds = found.get("seeds");
+      if (ours && seeds) {
+        const rate = (line: string) => Number(line.split(" ")[0]);
+        console.log(`saturation ratio ours/seeds: ${rate(seeds) > 0 ? `x${(rate(ours) / rate(seeds)).toFixed(1)}` : "seeds sustain no step"}`);
+      }
+    } else {
+      throw new Error(`unknown scenario ${scenario}: users50, users200 or saturation`);
+    }
+  }
+}
+
+function scenarioBase(options: BenchOptions, database: BenchDatabase, data: WorkloadData, driver: Driver) {
+  return {
+    driver,
+    url: database.url,
+    data,
+    userIntervalMs: 1000,
+    writers: options.writers,
+    writerOpsPerSecond: options.writerOpsPerSecond,
+    drainTimeoutMs: 30_000,
+  };
+}
+
+async function withDriver<T>(options: BenchOptions, database: BenchDatabase, data: WorkloadData, work: (driver: Driver) => Promise<T>): Promise<T> {
+  const driver = database.setup === "ours" ? await oursDriver({ url: database.url, poolSize: options.poolSize, writerPoolSize: 4 }) : seedsDriver(database.url);
+  try {
+    await warmUp(driver, data);
+    return await work(driver);
+  } finally {
+    await driver.close();
+  }
+}
+
+function printScenario(title: string, results: Map<string, ScenarioResult>): void {
+  const ours = results.get("ours");
+  const seeds = results.get("seeds");
+  console.log(`\n== ${title}`);
+  if (!ours) {
+    for (const line of comparisonTable(seeds!.recorder, undefined)) console.log(line);
+  } else {
+    for (const line of comparisonTable(ours.recorder, seeds?.recorder)) console.log(line);
+  }
+  for (const [setup, result] of results) {
+    console.log(`${setup}: offered ${result.offeredRate.toFixed(0)} req/s, ${result.unfinished} unfinished after the drain`);
+    console.log(lockLine(setup, result.locks));
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.stack : error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,59 @@
+import { connectDatabase } from "../../src/client/database-client.ts";
+import { encodeCursor } from "../../src/letters/keyset-cursor.ts";
+import { LetterRepository } from "../../src/letters/letter-repository.ts";
+import type { Driver } from "./drivers.ts";
+import { pipelineLetter } from "./drivers.ts";
+import { PAGE_LIMIT, type ReadRequest } from "./workload.ts";
+
+export interface OursOptions {
+  url: string;
+  /** Connections of the web app's pool. */
+  poolSize: number;
+  /** Connections of the pipeline's pool (a separate process in production). */
+  writerPoolSize: number;
+}
+
+/** The package as the web app and the pipeline use it: one client each, a LetterRepository on each. */
+export async function oursDriver(options: OursOptions): Promise<Driver> {
+  const web = await connectDatabase({ databaseUrl: options.url, env: {}, poolSize: options.poolSize, connectionTimeoutMs: 2000, applicationName: "bench-ours-web" });
+  const pipeline = await connectDatabase({ databaseUrl: options.url, env: {}, poolSize: options.writerPoolSize, connectionTimeoutMs: 2000, applicationName: "bench-ours-pipeline" });
+  const reads = new LetterRepository(web.prisma);
+  const writes = new LetterRepository(pipeline.prisma);
+  return {
+    setup: "ours",
+    async read(request: ReadRequest) {
+      switch (request.kind) {
+        case "offset": {
+          const { query, status, sortBy, sortOrder } = request.spec;
+          await reads.search({ ...(query ? { query } : {}), ...(status ? { status } : {}), sortBy, sortOrder, page: request.page, limit: PAGE_LIMIT });
+          return;
+        }
+        case "cursor": {
+          const { query, status, sortBy, sortOrder } = request.spec;
+          const position = request.position;
+          const cursor = position ? encodeCursor({ sortBy, sortOrder, value: position.value, id: position.id }) : undefined;
+          await reads.searchByCursor({ ...(query ? { query } : {}), ...(status ? { status } : {}), sortBy, sortOrder, limit: PAGE_LIMIT, ...(cursor ? { cursor } : {}) });
+          return;
+        }
+        case "statistics":
+          await reads.getStatistics();
+          return;
+        case "getById":
+          await reads.findById(request.id, { products: true, matches: true, debugSteps: true });
+          return;
+      }
+    },
+    async create(fileHash, seq) {
+      return (await writes.create(pipelineLetter(fileHash, seq))).id;
+    },
+    async replaceByFileHash(fileHash, seq) {
+      await writes.createOrReplaceByFileHash(pipelineLetter(fileHash, seq));
+    },
+    async setStatus(id, status) {
+      await writes.setStatus(id, status);
+    },
+    async close() {
+      await Promise.allSettled([web.close(), pipeline.close()]);
+    },
+  };
+}

@@ -1,0 +1,163 @@
+import type pg from "pg";
+import { LETTER_SORT_KEYS, type LetterSortKey, type SortOrder } from "../../src/letters/letter-search-schemas.ts";
+import { NO_MATCH_TERM, RANGES } from "./dataset-sql.ts";
+
+/** Filters and sort both setups understand (the seeds' SQL gets the same, in its own shape). */
+export interface SearchSpec {
+  query?: string;
+  status?: string;
+  sortBy: LetterSortKey;
+  sortOrder: SortOrder;
+}
+
+/** A keyset position as `created_at::text`-style text plus id: what our cursors encode. */
+export interface DeepPosition {
+  spec: SearchSpec;
+  /** Rows before the position: the seeds' equivalent page starts at this offset. */
+  depth: number;
+  value: string | null;
+  id: number;
+}
+
+/** One web-app request. `op` names its row in the result tables. */
+export type ReadRequest =
+  | { op: string; kind: "offset"; spec: SearchSpec; page: number }
+  | { op: string; kind: "cursor"; spec: SearchSpec; position: DeepPosition | null }
+  | { op: "statistics"; kind: "statistics" }
+  | { op: "getById+children"; kind: "getById"; id: number };
+
+/** Page size of every search, the seeds' default. */
+export const PAGE_LIMIT = 25;
+/** The offset style's deep page: page 40 (offset 975). */
+export const DEEP_PAGE = 40;
+/** The keyset style's deep position: 10,000 rows in. */
+export const DEEP_DEPTH = 10_000;
+
+/** The read mix, in requests per 100: the web app's list, search, detail and dashboard calls. */
+export const READ_MIX: readonly (readonly [op: string, weight: number])[] = [
+  ["search.rareIdentifier", 15],
+  ["search.commonRange", 15],
+  ["search.noMatch", 5],
+  ["search.statusFilter", 10],
+  ["search.sortByKey", 15],
+  ["search.deepOffsetPage", 5],
+  ["cursor.firstPage", 10],
+  ["cursor.deepPage", 10],
+  ["statistics", 5],
+  ["getById+children", 10],
+];
+
+/** mulberry32: a small seeded PRNG, so both setups get the same request sequence. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Values sampled from the loaded data (identical in both databases). */
+export interface WorkloadData {
+  letterCount: number;
+  identifierTerms: string[];
+  commonRangeTerms: string[];
+  deepPositions: DeepPosition[];
+}
+
+/** Reads the parameters of the mix from a loaded database. */
+export async function loadWorkloadData(client: pg.Client, letterCount: number): Promise<WorkloadData> {
+  // Identifiers named in document names; a 7-character piece of one matches a handful of letters.
+  const idents = await client.query<{ term: string }>(
+    `SELECT substr(split_part(document_name, '_', 1), 2, 7) AS term FROM letters
+     WHERE id IN (SELECT (1 + (hashint4(g) & 2147483647) % $1)::int FROM generate_series(1, 300) g)`,
+    [letterCount],
+  );
+  const commonRangeTerms = RANGES.slice(0, 5).flatMap(([name]) => [name, name.toLowerCase()]);
+  const specs: SearchSpec[] = [
+    { sortBy: "createdAt", sortOrder: "desc" },
+    { status: "processed", sortBy: "createdAt", sortOrder: "desc" },
+    { query: RANGES[0]![0], sortBy: "createdAt", sortOrder: "desc" },
+    { query: RANGES[2]![0], sortBy: "createdAt", sortOrder: "desc" },
+    { sortBy: "documentName", sortOrder: "asc" },
+    { sortBy: "extractionConfidence", sortOrder: "desc" },
+  ];
+  const deepPositions: DeepPosition[] = [];
+  const columns: Record<string, string> = { createdAt: "created_at", documentName: "document_name", extractionConfidence: "extraction_confidence" };
+  for (const spec of specs) {
+    const column = columns[spec.sortBy]!;
+    const where: string[] = [];
+    const values: unknown[] = [];
+    if (spec.query) {
+      values.push(`%${spec.query}%`);
+      where.push(`(document_name ILIKE $1 OR document_title ILIKE $1 OR source_file_path ILIKE $1)`);
+    }
+    if (spec.status) {
+      values.push(spec.status);
+      where.push(`status = $${values.length}`);
+    }
+    // Our order: NULLs first when descending, then values; id breaks ties in the same direction.
+    const order = spec.sortOrder === "desc" ? "DESC NULLS FIRST" : "ASC NULLS LAST";
+    const row = await client.query<{ value: string | null; id: number }>(
+      `SELECT ${column}::text AS value, id FROM letters ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+       ORDER BY ${column} ${order}, id ${spec.sortOrder} OFFSET ${DEEP_DEPTH - 1} LIMIT 1`,
+      values,
+    );
+    if (row.rows[0]) deepPositions.push({ spec, depth: DEEP_DEPTH, value: row.rows[0].value, id: row.rows[0].id });
+  }
+  return { letterCount, identifierTerms: idents.rows.map((row) => row.term), commonRangeTerms, deepPositions };
+}
+
+function pick<T>(random: () => number, items: readonly T[]): T {
+  return items[Math.floor(random() * items.length)]!;
+}
+
+/** Draws the next request of the mix. */
+export function nextReadRequest(random: () => number, data: WorkloadData): ReadRequest {
+  let roll = random() * 100;
+  let op = READ_MIX[0]![0];
+  for (const [name, weight] of READ_MIX) {
+    if (roll < weight) {
+      op = name;
+      break;
+    }
+    roll -= weight;
+  }
+  return requestFor(op, random, data);
+}
+
+/** A request of operation `op` of {@link READ_MIX}, its parameters drawn from `random`. */
+export function requestFor(op: string, random: () => number, data: WorkloadData): ReadRequest {
+  const sortOrder: SortOrder = random() < 0.5 ? "asc" : "desc";
+  switch (op) {
+    case "search.rareIdentifier":
+      return { op, kind: "offset", spec: { query: pick(random, data.identifierTerms), sortBy: "createdAt", sortOrder: "desc" }, page: 1 };
+    case "search.commonRange":
+      return { op, kind: "offset", spec: { query: pick(random, data.commonRangeTerms), sortBy: "createdAt", sortOrder: "desc" }, page: 1 };
+    case "search.noMatch":
+      return { op, kind: "offset", spec: { query: NO_MATCH_TERM, sortBy: "createdAt", sortOrder: "desc" }, page: 1 };
+    case "search.statusFilter":
+      return { op, kind: "offset", spec: { status: pick(random, ["processed", "failed", "pending"]), sortBy: "createdAt", sortOrder: "desc" }, page: 1 };
+    case "search.sortByKey":
+      return { op, kind: "offset", spec: { sortBy: pick(random, LETTER_SORT_KEYS), sortOrder }, page: 1 };
+    case "search.deepOffsetPage": {
+      const spec: SearchSpec = random() < 0.5 ? { sortBy: "createdAt", sortOrder: "desc" } : { query: pick(random, data.commonRangeTerms), sortBy: "createdAt", sortOrder: "desc" };
+      return { op, kind: "offset", spec, page: DEEP_PAGE };
+    }
+    case "cursor.firstPage": {
+      const spec: SearchSpec =
+        random() < 0.5 ? { query: pick(random, data.commonRangeTerms), sortBy: "createdAt", sortOrder: "desc" } : { status: "processed", sortBy: "createdAt", sortOrder: "desc" };
+      return { op, kind: "cursor", spec, position: null };
+    }
+    case "cursor.deepPage": {
+      const position = pick(random, data.deepPositions);
+      return { op, kind: "cursor", spec: position.spec, position };
+    }
+    case "statistics":
+      return { op, kind: "statistics" };
+    default:
+      return { op: "getById+children", kind: "getById", id: 1 + Math.floor(random() * data.letterCount) };
+  }
+}
