@@ -72,7 +72,7 @@ function checkDateRange(input: unknown, context: z.RefinementCtx): void {
 export const letterSearchInputSchema = z
   .strictObject({
     ...filterShape,
-    /** 1-based page number. Defaults to 1. */
+    /** 1-based page number, at most 1,000,000. Defaults to 1. */
     page: z.int("must be an integer").min(1, "must be at least 1").max(1_000_000).default(1),
   })
   .superRefine(checkDateRange, { when: (payload) => typeof payload.value === "object" && payload.value !== null });
