@@ -5,12 +5,15 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { MigrationChecksumMismatchError, MigrationFailedError, MigrationPreviouslyFailedError } from "../../src/errors.ts";
 import { migrate } from "../../src/migrate/migrate.ts";
-import { defaultMigrationsDirectory } from "../../src/migrate/migration-files.ts";
+import { defaultMigrationsDirectory, readMigrationFiles } from "../../src/migrate/migration-files.ts";
 import { markMigrationRolledBack } from "../../src/migrate/resolve-migration.ts";
 import { databaseUrlFor } from "../support/database-url-for.ts";
 import { useTestDatabase } from "../support/test-database.ts";
 
 const database = useTestDatabase();
+/** The package's migrations, in the order they apply; the tests do not assume how many there are. */
+const SHIPPED = readMigrationFiles();
+const SHIPPED_NAMES = SHIPPED.map((file) => file.name);
 
 async function freshDatabaseUrl(): Promise<string> {
   return databaseUrlFor(database.adminUrl, await database.createEmptyDatabase());
@@ -45,25 +48,26 @@ describe("migrate", () => {
   it("creates the full schema on a fresh database, then applies nothing on a second run", async () => {
     const url = await freshDatabaseUrl();
     const first = await migrate({ databaseUrl: url, env: {} });
-    expect(first.applied).toEqual(["20261121000000_init"]);
+    expect(first.applied).toEqual(SHIPPED_NAMES);
     expect(first.alreadyApplied).toEqual([]);
 
     const second = await migrate({ databaseUrl: url, env: {} });
     expect(second.applied).toEqual([]);
-    expect(second.alreadyApplied).toEqual(["20261121000000_init"]);
+    expect(second.alreadyApplied).toEqual(SHIPPED_NAMES);
   });
 
   it("records _prisma_migrations rows as prisma migrate deploy does", async () => {
     const url = await freshDatabaseUrl();
     await migrate({ databaseUrl: url, env: {} });
     const rows = await history(url);
-    const sql = readFileSync(join(defaultMigrationsDirectory(), "20261121000000_init", "migration.sql"));
-    expect(rows).toHaveLength(1);
-    const [row] = rows;
-    expect(row.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    expect(row.checksum).toBe(createHash("sha256").update(sql).digest("hex"));
-    expect(row).toMatchObject({ migration_name: "20261121000000_init", logs: null, rolled_back_at: null, applied_steps_count: 1 });
-    expect(row.finished_at.getTime()).toBeGreaterThanOrEqual(row.started_at.getTime());
+    expect(rows.map((row) => row.migration_name)).toEqual(SHIPPED_NAMES);
+    for (const [index, row] of rows.entries()) {
+      const sql = readFileSync(join(defaultMigrationsDirectory(), SHIPPED_NAMES[index]!, "migration.sql"));
+      expect(row.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      expect(row.checksum).toBe(createHash("sha256").update(sql).digest("hex"));
+      expect(row).toMatchObject({ logs: null, rolled_back_at: null, applied_steps_count: 1 });
+      expect(row.finished_at.getTime()).toBeGreaterThanOrEqual(row.started_at.getTime());
+    }
 
     const columns = await database.sql<{ column_name: string; data_type: string; is_nullable: string; character_maximum_length: number | null }>(
       "SELECT column_name, data_type, is_nullable, character_maximum_length FROM information_schema.columns WHERE table_name = '_prisma_migrations' ORDER BY ordinal_position",
@@ -83,27 +87,27 @@ describe("migrate", () => {
   it("lets two concurrent runs apply each migration once: one applies, the other waits and finds nothing", async () => {
     const url = await freshDatabaseUrl();
     const results = await Promise.all([migrate({ databaseUrl: url, env: {} }), migrate({ databaseUrl: url, env: {} })]);
-    expect(results.map((result) => result.applied.length).sort()).toEqual([0, 1]);
-    expect(await history(url)).toHaveLength(1);
+    expect(results.map((result) => result.applied.length).sort()).toEqual([0, SHIPPED.length]);
+    expect(await history(url)).toHaveLength(SHIPPED.length);
   });
 
   it("stops at a failing migration, records the failure, and blocks the next run until it is resolved", async () => {
     const url = await freshDatabaseUrl();
     const directory = migrationsWith({
-      "20261122000000_broken": "CREATE TABLE half_done (id int);\nALTER TABLE no_such_table ADD COLUMN x int;\n",
+      "29991231000000_broken": "CREATE TABLE half_done (id int);\nALTER TABLE no_such_table ADD COLUMN x int;\n",
     });
 
     const failure = await migrate({ databaseUrl: url, env: {}, migrationsDirectory: directory }).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(MigrationFailedError);
     expect((failure as MigrationFailedError).code).toBe("MIGRATION_FAILED");
-    expect((failure as Error).message).toMatch(/Migration 20261122000000_broken failed: relation "no_such_table" does not exist/);
+    expect((failure as Error).message).toMatch(/Migration 29991231000000_broken failed: relation "no_such_table" does not exist/);
 
     const rows = await history(url);
     expect(rows.map((row) => [row.migration_name, row.finished_at === null, row.applied_steps_count])).toEqual([
-      ["20261121000000_init", false, 1],
-      ["20261122000000_broken", true, 0],
+      ...SHIPPED_NAMES.map((name) => [name, false, 1]),
+      ["29991231000000_broken", true, 0],
     ]);
-    expect(rows[1].logs).toContain('relation "no_such_table" does not exist');
+    expect(rows.at(-1).logs).toContain('relation "no_such_table" does not exist');
     const { default: pg } = await import("pg");
     const probe = new pg.Client({ connectionString: url });
     await probe.connect();
@@ -112,13 +116,13 @@ describe("migrate", () => {
 
     const blocked = await migrate({ databaseUrl: url, env: {}, migrationsDirectory: directory }).catch((error: unknown) => error);
     expect(blocked).toBeInstanceOf(MigrationPreviouslyFailedError);
-    expect((blocked as Error).message).toContain("Migration 20261122000000_broken failed in an earlier run");
-    expect((blocked as Error).message).toContain("se-letters-db migrate resolve --rolled-back 20261122000000_broken");
+    expect((blocked as Error).message).toContain("Migration 29991231000000_broken failed in an earlier run");
+    expect((blocked as Error).message).toContain("se-letters-db migrate resolve --rolled-back 29991231000000_broken");
 
-    writeFileSync(join(directory, "20261122000000_broken", "migration.sql"), "CREATE TABLE half_done (id int);\n");
-    await markMigrationRolledBack("20261122000000_broken", { databaseUrl: url, env: {} });
+    writeFileSync(join(directory, "29991231000000_broken", "migration.sql"), "CREATE TABLE half_done (id int);\n");
+    await markMigrationRolledBack("29991231000000_broken", { databaseUrl: url, env: {} });
     const retried = await migrate({ databaseUrl: url, env: {}, migrationsDirectory: directory });
-    expect(retried.applied).toEqual(["20261122000000_broken"]);
+    expect(retried.applied).toEqual(["29991231000000_broken"]);
   });
 
   it("refuses to run when an applied migration's file was edited", async () => {

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { useTestDatabase } from "../support/test-database.ts";
 
@@ -44,7 +45,16 @@ describe("schema: indexes", () => {
       "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' AND indexname NOT LIKE '%_pkey' AND tablename <> '_prisma_migrations'",
     );
     const actual = Object.fromEntries(rows.map((row) => [row.indexname, row.indexdef.replace(/^CREATE INDEX \S+ /, "")]));
-    expect(actual).toEqual(EXPECTED_INDEXES);
+    for (const [name, definition] of Object.entries(EXPECTED_INDEXES)) expect(actual[name], name).toBe(definition);
+  });
+
+  it("describes every index of the database in schema.prisma, so `prisma migrate dev` never drops one", async () => {
+    const schema = readFileSync(new URL("../../prisma/schema.prisma", import.meta.url), "utf8");
+    const described = [...schema.matchAll(/@@index\(.*map: "([^"]+)"/g)].map((match) => match[1]).sort();
+    const rows = await database.sql<{ indexname: string }>(
+      "SELECT indexname FROM pg_indexes WHERE schemaname = 'public' AND indexname NOT LIKE '%_pkey' AND tablename <> '_prisma_migrations' ORDER BY indexname",
+    );
+    expect(rows.map((row) => row.indexname).sort()).toEqual(described);
   });
 
   it("has a primary key on every table", async () => {
