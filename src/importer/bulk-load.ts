@@ -1,0 +1,138 @@
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type pg from "pg";
+import { from as copyFrom } from "pg-copy-streams";
+import { columnList, type TableMapping } from "./column-mapping.ts";
+import { readChunks } from "./duckdb-chunk-reader.ts";
+import type { DuckDbSource } from "./duckdb-source.ts";
+import { IMPORT_TABLES, quoteIdentifier } from "./import-tables.ts";
+import { TableEncoder, type RowGate } from "./pg-binary-encoder.ts";
+import type { TableChecksum } from "./row-checksum.ts";
+
+/** A constraint or index dropped for the load and rebuilt after it, with its exact definition from pg_catalog. */
+export interface DeferredStructure {
+  readonly kind: "primary key or unique" | "index" | "foreign key";
+  readonly name: string;
+  readonly table: string;
+  readonly drop: string;
+  readonly create: string;
+}
+
+const TABLE_LIST = IMPORT_TABLES.map(quoteIdentifier).join(", ");
+
+/** Locks the four tables against readers and writers until the transaction ends, so readers see old or new data. */
+export async function lockTables(client: pg.ClientBase): Promise<void> {
+  await client.query(`LOCK TABLE ${TABLE_LIST} IN ACCESS EXCLUSIVE MODE`);
+}
+
+/** The tables that hold at least one row. */
+export async function nonEmptyTables(client: pg.ClientBase): Promise<string[]> {
+  const result = await client.query<{ table_name: string }>(
+    IMPORT_TABLES.map((table) => `SELECT '${table}' AS table_name WHERE EXISTS (SELECT 1 FROM ${quoteIdentifier(table)})`).join(" UNION ALL "),
+  );
+  return result.rows.map((row) => row.table_name);
+}
+
+/** Empties the four tables (inside the caller's transaction: a rollback restores them). */
+export async function truncateTables(client: pg.ClientBase): Promise<void> {
+  await client.query(`TRUNCATE ${TABLE_LIST}`);
+}
+
+/**
+ * Reads the primary keys, unique constraints, secondary indexes and foreign keys of the four tables (and
+ * foreign keys of other tables pointing at them) as pg_catalog defines them, in rebuild order.
+ */
+export async function captureDeferredStructures(client: pg.ClientBase): Promise<DeferredStructure[]> {
+  const result = await client.query<{ kind: DeferredStructure["kind"]; name: string; table_name: string; definition: string; ord: number }>(
+    `WITH t AS (SELECT to_regclass(quote_ident(name)) AS oid FROM unnest($1::text[]) AS name)
+     SELECT CASE c.contype WHEN 'f' THEN 'foreign key' ELSE 'primary key or unique' END AS kind, c.conname AS name,
+            c.conrelid::regclass::text AS table_name, pg_get_constraintdef(c.oid) AS definition,
+            CASE c.contype WHEN 'f' THEN 3 ELSE 1 END AS ord
+       FROM pg_constraint c
+      WHERE (c.contype IN ('p', 'u') AND c.conrelid IN (SELECT oid FROM t))
+         OR (c.contype = 'f' AND (c.conrelid IN (SELECT oid FROM t) OR c.confrelid IN (SELECT oid FROM t)))
+     UNION ALL
+     SELECT 'index', i.indexrelid::regclass::text, i.indrelid::regclass::text, pg_get_indexdef(i.indexrelid), 2
+       FROM pg_index i
+      WHERE i.indrelid IN (SELECT oid FROM t)
+        AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid AND c.contype IN ('p', 'u', 'x'))
+     ORDER BY ord, name`,
+    [IMPORT_TABLES],
+  );
+  return result.rows.map((row) => ({
+    kind: row.kind,
+    name: row.name,
+    table: row.table_name,
+    drop: row.kind === "index" ? `DROP INDEX ${row.name}` : `ALTER TABLE ${row.table_name} DROP CONSTRAINT ${quoteIdentifier(row.name)}`,
+    create: row.kind === "index" ? row.definition : `ALTER TABLE ${row.table_name} ADD CONSTRAINT ${quoteIdentifier(row.name)} ${row.definition}`,
+  }));
+}
+
+/** Drops the structures (foreign keys first, then indexes, then keys). */
+export async function dropStructures(client: pg.ClientBase, structures: readonly DeferredStructure[]): Promise<void> {
+  for (const structure of [...structures].reverse()) await client.query(structure.drop);
+}
+
+/** Moves each table's id sequence past its largest id (or back to 1 for an empty table). */
+export async function resetSequences(client: pg.ClientBase): Promise<void> {
+  for (const table of IMPORT_TABLES) {
+    await client.query(
+      `SELECT setval(s, coalesce(m, 1), m IS NOT NULL) FROM pg_get_serial_sequence($1, 'id') AS s, (SELECT max(id) AS m FROM ${quoteIdentifier(table)}) AS x WHERE s IS NOT NULL`,
+      [quoteIdentifier(table)],
+    );
+  }
+}
+
+/** Rows per second, counted as the load goes. */
+export interface LoadProgress {
+  readonly table: string;
+  readonly rowsRead: number;
+  readonly imported: number;
+  readonly rejected: number;
+  readonly seconds: number;
+}
+
+/**
+ * Streams one DuckDB table into PostgreSQL with binary COPY. Memory is one chunk plus one ~1 MB buffer:
+ * `pipeline` waits for the socket to drain. An error on either side aborts the COPY (CopyFail), and the
+ * caller's transaction rolls back.
+ */
+export async function copyTable(
+  client: pg.ClientBase,
+  source: DuckDbSource,
+  mapping: TableMapping,
+  gate: RowGate,
+  checksum: TableChecksum | null,
+  onProgress: (progress: LoadProgress) => void,
+  send = true,
+): Promise<LoadProgress> {
+  const started = performance.now();
+  const encoder = new TableEncoder(mapping, gate, checksum);
+  const progress = (): LoadProgress => ({
+    table: mapping.table,
+    rowsRead: encoder.rows + encoder.rejectedRows,
+    imported: encoder.rows,
+    rejected: encoder.rejectedRows,
+    seconds: (performance.now() - started) / 1000,
+  });
+  const columns = mapping.columns.map((column) => ({ name: column.name, kind: column.source }));
+  async function* encoded(): AsyncGenerator<Buffer> {
+    for await (const chunk of readChunks(source.connection, mapping.table, columns)) {
+      const full = encoder.encodeChunk(chunk);
+      if (full !== null) {
+        onProgress(progress());
+        yield full;
+      }
+    }
+    yield encoder.finish();
+  }
+  if (send) {
+    const copy = client.query(copyFrom(`COPY ${quoteIdentifier(mapping.table)} (${columnList(mapping.columns)}) FROM STDIN (FORMAT binary)`));
+    await pipeline(Readable.from(encoded(), { objectMode: false }), copy);
+  } else {
+    for await (const buffer of encoded()) void buffer;
+  }
+  const done = progress();
+  onProgress(done);
+  return done;
+}

@@ -1,0 +1,155 @@
+import { DatabaseError, ImportFailedError, ImportSourceError, ImportTargetNotEmptyError } from "../errors.ts";
+import { safeErrorReason } from "../client/safe-error-reason.ts";
+import { findSetProblems, RejectTracker } from "./bad-rows.ts";
+import {
+  captureDeferredStructures,
+  copyTable,
+  dropStructures,
+  lockTables,
+  nonEmptyTables,
+  resetSequences,
+  truncateTables,
+} from "./bulk-load.ts";
+import { mapColumns, readTargetColumns } from "./column-mapping.ts";
+import { openDuckDbSource } from "./duckdb-source.ts";
+import { quoteIdentifier } from "./import-tables.ts";
+import { IMPORT_DEFAULTS, loadSessionSettings, type ImportOptions } from "./import-options.ts";
+import type { ImportOutcome, ImportSummary, TableSummary } from "./import-summary.ts";
+import { RejectsFile } from "./rejects-file.ts";
+import { TableChecksum } from "./row-checksum.ts";
+import { connectTarget } from "./target-connection.ts";
+import { verifyAgainstTarget, type SourceTableState, type VerificationReport } from "./verify-target.ts";
+
+/**
+ * Copies the four SE Letters tables from a DuckDB file into PostgreSQL in one transaction: checks the
+ * source's columns against the target, finds bad rows, locks the tables, optionally empties them, drops
+ * keys, indexes and foreign keys, streams every table with binary COPY, rebuilds what it dropped, moves the
+ * id sequences past the largest id, and compares both sides before committing. A failure, a kill or a
+ * crash at any point leaves the target as it was.
+ *
+ * Returns a summary whatever the outcome of the rows (imported, bad rows, verification failed, dry run);
+ * throws only when the import could not be attempted or PostgreSQL refused it (then nothing changed).
+ *
+ * @throws {ImportSourceError} when the file is missing, not DuckDB, locked, lacks a table, or has a column the target has no place for.
+ * @throws {ImportTargetNotEmptyError} when the target holds rows and `replace` is not set.
+ * @throws {ImportFailedError} when PostgreSQL refused the load (rolled back).
+ * @throws {ConfigurationError} when the database configuration is invalid.
+ * @throws {DatabaseUnavailableError} when PostgreSQL cannot be reached.
+ * @example
+ * const summary = await importDuckDb({ from: "data/letters.duckdb", databaseUrl: process.env.DATABASE_URL });
+ * if (summary.outcome !== "imported") console.error(summary.verification?.differences, summary.rejectedRows);
+ */
+export async function importDuckDb(input: ImportOptions): Promise<ImportSummary> {
+  const options = { ...IMPORT_DEFAULTS, ...input };
+  const started = performance.now();
+  if (options.onError === "skip" && options.rejectsFile === undefined) {
+    throw new ImportSourceError(options.from, ['onError "skip" needs a rejects file (--rejects FILE): no row is dropped without being listed']);
+  }
+  const onProgress = options.onProgress ?? (() => undefined);
+  const settings = loadSessionSettings(options.maintenanceWorkMem);
+  const source = await openDuckDbSource(options.from, { memoryLimit: options.duckDbMemoryLimit });
+  let rejects: RejectsFile | null = null;
+  try {
+    const { client, target, password } = await connectTarget(options);
+    let currentTable: string | undefined;
+    try {
+      const { mappings, problems } = mapColumns(source.tables, await readTargetColumns(client), options.ignoreColumns);
+      if (problems.length > 0) throw new ImportSourceError(options.from, problems);
+      const setProblems = await findSetProblems(source.connection, mappings);
+      rejects = options.rejectsFile === undefined ? null : new RejectsFile(options.rejectsFile);
+      const tracker = new RejectTracker(setProblems, rejects);
+
+      await client.query("BEGIN");
+      for (const [name, value] of Object.entries(settings)) await client.query(`SELECT set_config($1, $2, true)`, [name, value]);
+      await lockTables(client);
+      const occupied = await nonEmptyTables(client);
+      if (occupied.length > 0 && !options.replace) throw new ImportTargetNotEmptyError(occupied);
+      if (options.replace) await truncateTables(client);
+      const structures = await captureDeferredStructures(client);
+      await dropStructures(client, structures);
+
+      const sources: SourceTableState[] = [];
+      const tables: TableSummary[] = [];
+      for (const mapping of mappings) {
+        currentTable = mapping.table;
+        const checksum = new TableChecksum();
+        const loaded = await copyTable(client, source, mapping, tracker.gateFor(mapping), checksum, (progress) => onProgress({ phase: "load", ...progress }));
+        onProgress({ phase: "table-loaded", ...loaded });
+        sources.push({ mapping, checksum, rejectedRows: loaded.rejected });
+        tables.push({
+          table: mapping.table,
+          rowsRead: loaded.rowsRead,
+          imported: loaded.imported,
+          rejected: loaded.rejected,
+          seconds: loaded.seconds,
+          rowsPerSecond: loaded.seconds > 0 ? Math.round(loaded.rowsRead / loaded.seconds) : 0,
+          defaultedColumns: mapping.defaulted,
+          ignoredColumns: mapping.ignored,
+        });
+      }
+      currentTable = undefined;
+
+      let outcome: ImportOutcome = "imported";
+      let verification: VerificationReport | null = null;
+      const rebuildStarted = performance.now();
+      if (tracker.total > 0 && options.onError === "stop") {
+        outcome = "bad-rows";
+      } else {
+        for (const [index, structure] of structures.entries()) {
+          currentTable = structure.table;
+          onProgress({ phase: "rebuild", name: structure.name, done: index, total: structures.length });
+          await client.query(structure.create);
+        }
+        currentTable = undefined;
+        await resetSequences(client);
+        for (const mapping of mappings) await client.query(`ANALYZE ${quoteIdentifier(mapping.table)}`);
+        if (options.verify) {
+          for (const state of sources) onProgress({ phase: "verify", table: state.mapping.table });
+          verification = await verifyAgainstTarget(client, sources);
+          if (!verification.ok) outcome = "verification-failed";
+        }
+        if (outcome === "imported" && options.dryRun) outcome = "dry-run";
+      }
+      const rebuildSeconds = (performance.now() - rebuildStarted) / 1000 - (verification?.seconds ?? 0);
+      const committed = outcome === "imported";
+      await client.query(committed ? "COMMIT" : "ROLLBACK");
+      return Object.freeze({
+        outcome,
+        committed,
+        source: options.from,
+        target,
+        replaced: options.replace,
+        tables,
+        rejectedTotal: tracker.total,
+        rejectedRows: tracker.listed,
+        rejectsFile: options.rejectsFile ?? null,
+        verification,
+        rebuildSeconds,
+        totalSeconds: (performance.now() - started) / 1000,
+        settings,
+      });
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => undefined);
+      if (error instanceof DatabaseError) throw error;
+      throw loadFailure(error, currentTable, password);
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  } finally {
+    rejects?.close();
+    source.close();
+  }
+}
+
+function loadFailure(error: unknown, table: string | undefined, password: string | undefined): ImportFailedError {
+  const pgError = error as { code?: unknown; where?: unknown; detail?: unknown };
+  const sqlState = typeof pgError.code === "string" && /^[0-9A-Z]{5}$/.test(pgError.code) ? pgError.code : undefined;
+  const where = typeof pgError.where === "string" ? ` (${pgError.where.split("\n")[0]})` : "";
+  const reason = safeErrorReason(error, password);
+  return new ImportFailedError(
+    `Import failed${table === undefined ? "" : ` in ${table}`}: ${reason}${where}${sqlState === undefined ? "" : ` [SQLSTATE ${sqlState}]`}. Nothing was changed: the transaction was rolled back.`,
+    table,
+    sqlState,
+    { cause: error },
+  );
+}

@@ -1,0 +1,16 @@
+/**
+ * `@se-letters/db/importer`: the DuckDB → PostgreSQL importer. Needs the optional peer `@duckdb/node-api`;
+ * the package's main entry does not load it.
+ */
+export { importDuckDb } from "./import-duckdb.ts";
+export { verifyImport, type VerifyImportResult, type VerifyOptions } from "./verify-import.ts";
+export { IMPORT_DEFAULTS, type ImportOptions, type ImportProgress } from "./import-options.ts";
+export type { ImportOutcome, ImportSummary, TableSummary } from "./import-summary.ts";
+export type { RejectedRow } from "./bad-rows.ts";
+export type { RowProblem } from "./pg-binary-encoder.ts";
+export type { RejectsFileLine } from "./rejects-file.ts";
+export type { SourceValue } from "./source-values.ts";
+export type { OrphanCount, TableVerification, VerificationReport } from "./verify-target.ts";
+export { IMPORT_TABLES, type ImportTable } from "./import-tables.ts";
+export { createSampleLettersDuckDb, sourceSchemaSql, type SampleLettersOptions } from "./sample-letters-duckdb.ts";
+export { ImportFailedError, ImportSourceError, ImportTargetNotEmptyError } from "../errors.ts";

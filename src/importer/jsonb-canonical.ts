@@ -1,0 +1,250 @@
+/**
+ * PostgreSQL's `jsonb` output for a JSON text, computed in JavaScript: what `jsonb_out` prints after
+ * `jsonb_in` parsed it. Used two ways: to find JSON that PostgreSQL would refuse (before it aborts a COPY),
+ * and as the canonical form the verification checksum compares with what PostgreSQL stores.
+ *
+ * jsonb keeps values, not text: numbers become `numeric` (`1E2` → `100`, `1.50` stays `1.50`, `-0` → `0`),
+ * object keys are sorted by byte length then bytes, the last of duplicate keys wins, escapes are decoded
+ * and strings re-escaped as `escape_json` does, and separators are `", "` and `": "`.
+ */
+
+/** Why PostgreSQL would refuse a JSON text. */
+export class JsonbRefusal extends Error {
+  override readonly name = "JsonbRefusal";
+}
+
+/** PostgreSQL's NUMERIC_MAX_PRECISION: larger decimal exponents are refused. */
+const MAX_EXPONENT = 1000;
+/** PostgreSQL's NUMERIC_DSCALE_MAX. */
+const MAX_DISPLAY_SCALE = 0x3fff;
+
+/**
+ * Returns the text PostgreSQL's jsonb would print for `text`.
+ *
+ * @throws {JsonbRefusal} when PostgreSQL would refuse it as jsonb, naming why.
+ */
+export function canonicalJsonb(text: string): string {
+  const parser = new Parser(text);
+  parser.skipSpace();
+  const value = parser.value(0);
+  parser.skipSpace();
+  if (parser.at < text.length) parser.fail("unexpected text after the JSON value");
+  return value;
+}
+
+const utf8Length = (value: string): number => Buffer.byteLength(value, "utf8");
+
+function compareKeys(a: [string, number, string], b: [string, number, string]): number {
+  if (a[1] !== b[1]) return a[1] - b[1];
+  return Buffer.compare(Buffer.from(a[0], "utf8"), Buffer.from(b[0], "utf8"));
+}
+
+class Parser {
+  at = 0;
+  constructor(private readonly text: string) {}
+
+  fail(reason: string): never {
+    throw new JsonbRefusal(`invalid JSON for PostgreSQL at character ${this.at + 1}: ${reason}`);
+  }
+
+  skipSpace(): void {
+    const text = this.text;
+    for (;;) {
+      const code = text.charCodeAt(this.at);
+      if (code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09) this.at++;
+      else return;
+    }
+  }
+
+  value(depth: number): string {
+    if (depth > 6000) this.fail("nested too deeply");
+    const code = this.text.charCodeAt(this.at);
+    if (code === 0x7b) return this.object(depth);
+    if (code === 0x5b) return this.array(depth);
+    if (code === 0x22) return escapeJson(this.string());
+    if (code === 0x2d || (code >= 0x30 && code <= 0x39)) return this.number();
+    for (const literal of ["true", "false", "null"]) {
+      if (this.text.startsWith(literal, this.at)) {
+        this.at += literal.length;
+        return literal;
+      }
+    }
+    return this.fail(Number.isNaN(code) ? "unexpected end" : `unexpected ${JSON.stringify(this.text[this.at])}`);
+  }
+
+  object(depth: number): string {
+    this.at++;
+    const members = new Map<string, string>();
+    this.skipSpace();
+    if (this.text.charCodeAt(this.at) === 0x7d) {
+      this.at++;
+      return "{}";
+    }
+    for (;;) {
+      this.skipSpace();
+      if (this.text.charCodeAt(this.at) !== 0x22) this.fail("expected a key string");
+      const key = this.string();
+      this.skipSpace();
+      if (this.text.charCodeAt(this.at) !== 0x3a) this.fail('expected ":"');
+      this.at++;
+      this.skipSpace();
+      members.delete(key);
+      members.set(key, this.value(depth + 1));
+      this.skipSpace();
+      const next = this.text.charCodeAt(this.at++);
+      if (next === 0x7d) break;
+      if (next !== 0x2c) this.fail('expected "," or "}"');
+    }
+    const sorted = [...members.keys()].map((key): [string, number, string] => [key, utf8Length(key), members.get(key) as string]).sort(compareKeys);
+    return `{${sorted.map(([key, , value]) => `${escapeJson(key)}: ${value}`).join(", ")}}`;
+  }
+
+  array(depth: number): string {
+    this.at++;
+    const items: string[] = [];
+    this.skipSpace();
+    if (this.text.charCodeAt(this.at) === 0x5d) {
+      this.at++;
+      return "[]";
+    }
+    for (;;) {
+      this.skipSpace();
+      items.push(this.value(depth + 1));
+      this.skipSpace();
+      const next = this.text.charCodeAt(this.at++);
+      if (next === 0x5d) break;
+      if (next !== 0x2c) this.fail('expected "," or "]"');
+    }
+    return `[${items.join(", ")}]`;
+  }
+
+  string(): string {
+    const text = this.text;
+    let at = this.at + 1;
+    let out = "";
+    let runStart = at;
+    for (;;) {
+      const code = text.charCodeAt(at);
+      if (Number.isNaN(code)) {
+        this.at = at;
+        this.fail("unterminated string");
+      }
+      if (code === 0x22) break;
+      if (code < 0x20) {
+        this.at = at;
+        this.fail(`character 0x${code.toString(16).padStart(2, "0")} must be escaped`);
+      }
+      if (code !== 0x5c) {
+        at++;
+        continue;
+      }
+      out += text.slice(runStart, at);
+      const escape = text[at + 1];
+      at += 2;
+      switch (escape) {
+        case '"': out += '"'; break;
+        case "\\": out += "\\"; break;
+        case "/": out += "/"; break;
+        case "b": out += "\b"; break;
+        case "f": out += "\f"; break;
+        case "n": out += "\n"; break;
+        case "r": out += "\r"; break;
+        case "t": out += "\t"; break;
+        case "u": {
+          const unit = this.hex4(at);
+          at += 4;
+          if (unit === 0) {
+            this.at = at;
+            throw new JsonbRefusal("JSON contains the escape \\u0000, which PostgreSQL jsonb cannot store (SQLSTATE 22P05)");
+          }
+          if (unit >= 0xd800 && unit <= 0xdbff) {
+            const low = text.startsWith("\\u", at) ? this.hex4(at + 2) : -1;
+            if (low < 0xdc00 || low > 0xdfff) {
+              this.at = at;
+              this.fail("a Unicode high surrogate must be followed by a low surrogate");
+            }
+            at += 6;
+            out += String.fromCharCode(unit, low);
+          } else if (unit >= 0xdc00 && unit <= 0xdfff) {
+            this.at = at;
+            this.fail("a Unicode low surrogate must follow a high surrogate");
+          } else {
+            out += String.fromCharCode(unit);
+          }
+          break;
+        }
+        default:
+          this.at = at - 1;
+          this.fail(`invalid escape \\${escape ?? ""}`);
+      }
+      runStart = at;
+    }
+    out += text.slice(runStart, at);
+    this.at = at + 1;
+    return out;
+  }
+
+  hex4(at: number): number {
+    const digits = this.text.slice(at, at + 4);
+    if (!/^[0-9a-fA-F]{4}$/.test(digits)) {
+      this.at = at;
+      this.fail('"\\u" must be followed by four hexadecimal digits');
+    }
+    return Number.parseInt(digits, 16);
+  }
+
+  number(): string {
+    const match = /-?(0|[1-9][0-9]*)(?:\.([0-9]+))?(?:[eE]([+-]?[0-9]+))?/y;
+    match.lastIndex = this.at;
+    const found = match.exec(this.text);
+    if (found === null) return this.fail("invalid number");
+    const after = this.text.charCodeAt(match.lastIndex);
+    if ((after >= 0x30 && after <= 0x39) || after === 0x2e || after === 0x65 || after === 0x45) this.fail("invalid number");
+    this.at = match.lastIndex;
+    return numericText(found[0].startsWith("-"), found[1] as string, found[2] ?? "", found[3] ?? "0", this);
+  }
+}
+
+/** `numeric_out(numeric_in(token))` for a JSON number split into sign, integer digits, fraction digits, exponent. */
+function numericText(negative: boolean, integer: string, fraction: string, exponentText: string, parser: Parser): string {
+  const exponent = Number(exponentText);
+  if (!Number.isSafeInteger(exponent) || Math.abs(exponent) > MAX_EXPONENT) {
+    throw new JsonbRefusal(`number exponent ${exponentText} is beyond PostgreSQL numeric's range (SQLSTATE 22003)`);
+  }
+  if (exponent === 0 && fraction === "" && (integer.length < 16)) return negative && integer !== "0" ? `-${integer}` : integer;
+  const scale = Math.max(0, fraction.length - exponent);
+  if (scale > MAX_DISPLAY_SCALE) parser.fail("number has more fraction digits than PostgreSQL numeric allows");
+  let digits = (integer + fraction).replace(/^0+/, "");
+  const shift = exponent - fraction.length; // value = digits × 10^shift
+  if (digits === "") return scale > 0 ? `0.${"0".repeat(scale)}` : "0";
+  let text: string;
+  if (shift >= 0) {
+    text = digits + "0".repeat(shift);
+  } else {
+    const after = -shift;
+    if (digits.length <= after) digits = "0".repeat(after - digits.length + 1) + digits;
+    text = `${digits.slice(0, digits.length - after)}.${digits.slice(digits.length - after)}`;
+  }
+  return negative ? `-${text}` : text;
+}
+
+/** PostgreSQL's `escape_json`. */
+export function escapeJson(value: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (!/["\\\u0000-\u001f]/.test(value)) return `"${value}"`;
+  let out = '"';
+  for (let index = 0; index < value.length; index++) {
+    const char = value[index] as string;
+    const code = value.charCodeAt(index);
+    if (char === '"') out += '\\"';
+    else if (char === "\\") out += "\\\\";
+    else if (code >= 0x20) out += char;
+    else if (char === "\b") out += "\\b";
+    else if (char === "\f") out += "\\f";
+    else if (char === "\n") out += "\\n";
+    else if (char === "\r") out += "\\r";
+    else if (char === "\t") out += "\\t";
+    else out += `\\u${code.toString(16).padStart(4, "0")}`;
+  }
+  return `${out}"`;
+}

@@ -1,0 +1,72 @@
+import { isStringKind, isValid, stringBytes, type RawChunk } from "./duckdb-chunk-reader.ts";
+import type { SourceKind } from "./duckdb-source.ts";
+
+/** A source value as written to the rejects file: JSON-safe, nothing rounded or dropped. */
+export type SourceValue = string | number | boolean | null;
+
+/**
+ * Decodes one row of a raw chunk into JSON-safe values, for the rejects file: text and JSON columns as
+ * strings (exact, JSON kept as its original text), REAL as a number when it is finite and not -0, else
+ * `"NaN"`, `"Infinity"`, `"-Infinity"` or `"-0"`; TIMESTAMP as `YYYY-MM-DD HH:MM:SS.ffffff` (UTC, no zone),
+ * `"infinity"` or `"-infinity"`.
+ */
+export function decodeRow(
+  columns: readonly { name: string; kind: SourceKind }[],
+  chunk: RawChunk,
+  row: number,
+): Record<string, SourceValue> {
+  const values: Record<string, SourceValue> = {};
+  const packed = chunk.packed === null ? null : stringBytes(chunk.packed, row);
+  let packedOffset = 0;
+  columns.forEach((column, index) => {
+    const raw = chunk.columns[index] as RawChunk["columns"][number];
+    if (!isValid(raw.validity, row)) {
+      values[column.name] = null;
+      return;
+    }
+    if (isStringKind(column.kind)) {
+      const length = raw.data.readInt32LE(row * 4);
+      values[column.name] = (packed as Buffer).toString("utf8", packedOffset, packedOffset + length);
+      packedOffset += length;
+      return;
+    }
+    values[column.name] = decodeFixed(column.kind, raw.data, row);
+  });
+  return values;
+}
+
+function decodeFixed(kind: SourceKind, data: Buffer, row: number): SourceValue {
+  switch (kind) {
+    case "int4":
+      return data.readInt32LE(row * 4);
+    case "bool":
+      return data[row] !== 0;
+    case "float4": {
+      const value = data.readFloatLE(row * 4);
+      if (Number.isNaN(value)) return "NaN";
+      if (value === Infinity) return "Infinity";
+      if (value === -Infinity) return "-Infinity";
+      if (Object.is(value, -0)) return "-0";
+      return value;
+    }
+    default:
+      return formatTimestamp(data.readBigInt64LE(row * 8));
+  }
+}
+
+const INFINITY_MICROS = 2n ** 63n - 1n;
+
+/** DuckDB TIMESTAMP micros since 1970 as `YYYY-MM-DD HH:MM:SS.ffffff`, or `infinity` / `-infinity`. */
+export function formatTimestamp(micros: bigint): string {
+  if (micros === INFINITY_MICROS) return "infinity";
+  if (micros === -INFINITY_MICROS) return "-infinity";
+  let millis = micros / 1000n;
+  let rest = micros % 1000n;
+  if (rest < 0n) {
+    rest += 1000n;
+    millis -= 1n;
+  }
+  const iso = new Date(Number(millis)).toISOString();
+  const fraction = `${iso.slice(-4, -1)}${rest.toString().padStart(3, "0")}`;
+  return `${iso.slice(0, -5).replace("T", " ")}.${fraction}`;
+}

@@ -1,0 +1,149 @@
+import type pg from "pg";
+import { to as copyTo } from "pg-copy-streams";
+import { columnList, type TableMapping } from "./column-mapping.ts";
+import { IMPORT_TABLES, PARENT_REFERENCES, quoteIdentifier, type ImportTable } from "./import-tables.ts";
+import { TableChecksum } from "./row-checksum.ts";
+
+/** The comparison of one table. */
+export interface TableVerification {
+  readonly table: ImportTable;
+  /** Source rows that should be in PostgreSQL (read minus rejected). */
+  readonly expectedRows: number;
+  /** Rows in PostgreSQL. */
+  readonly actualRows: number;
+  /** Source rows left out because they were rejected (and listed). */
+  readonly rejectedRows: number;
+  readonly expectedChecksum: string;
+  readonly actualChecksum: string;
+  readonly matches: boolean;
+}
+
+/** Child rows in PostgreSQL whose parent does not exist. */
+export interface OrphanCount {
+  readonly table: ImportTable;
+  readonly column: string;
+  readonly parent: ImportTable;
+  readonly rows: number;
+}
+
+/** The result of comparing DuckDB with PostgreSQL. */
+export interface VerificationReport {
+  /** True when every table matches and no foreign key has orphans. */
+  readonly ok: boolean;
+  readonly tables: readonly TableVerification[];
+  readonly orphans: readonly OrphanCount[];
+  /** Every difference, one sentence each (empty when `ok`). */
+  readonly differences: readonly string[];
+  readonly seconds: number;
+}
+
+/**
+ * Reads a table's copied columns back from PostgreSQL with binary `COPY … TO STDOUT` and checksums them
+ * exactly as the source side was checksummed.
+ */
+export async function checksumTargetTable(client: pg.ClientBase, mapping: TableMapping): Promise<TableChecksum> {
+  const checksum = new TableChecksum();
+  const stream = client.query(copyTo(`COPY (SELECT ${columnList(mapping.columns)} FROM ${quoteIdentifier(mapping.table)}) TO STDOUT (FORMAT binary)`));
+  let pending: Buffer | null = null;
+  let headerDone = false;
+  for await (const data of stream as AsyncIterable<Buffer>) {
+    let buffer: Buffer = pending === null ? data : Buffer.concat([pending, data]);
+    let at = 0;
+    if (!headerDone) {
+      if (buffer.length < 19) {
+        pending = buffer;
+        continue;
+      }
+      at = 19 + buffer.readInt32BE(15);
+      headerDone = true;
+    }
+    for (;;) {
+      if (at + 2 > buffer.length) break;
+      const fields = buffer.readInt16BE(at);
+      if (fields === -1) {
+        at += 2;
+        break;
+      }
+      let cursor = at + 2;
+      let complete = true;
+      checksum.beginRow();
+      for (let field = 0; field < fields; field++) {
+        if (cursor + 4 > buffer.length) {
+          complete = false;
+          break;
+        }
+        const length = buffer.readInt32BE(cursor);
+        cursor += 4;
+        if (length === -1) {
+          checksum.nullField();
+          continue;
+        }
+        if (cursor + length > buffer.length) {
+          complete = false;
+          break;
+        }
+        checksum.field(buffer, cursor, cursor + length);
+        cursor += length;
+      }
+      if (!complete) break;
+      checksum.endRow();
+      at = cursor;
+    }
+    pending = at < buffer.length ? buffer.subarray(at) : null;
+    buffer = Buffer.alloc(0);
+  }
+  return checksum;
+}
+
+/** Counts child rows whose parent row is missing, for every foreign key of the schema. */
+export async function countOrphans(client: pg.ClientBase): Promise<OrphanCount[]> {
+  const orphans: OrphanCount[] = [];
+  for (const table of IMPORT_TABLES) {
+    for (const reference of PARENT_REFERENCES[table]) {
+      const column = quoteIdentifier(reference.column);
+      const result = await client.query<{ rows: number }>(
+        `SELECT count(*)::int AS rows FROM ${quoteIdentifier(table)} c
+          WHERE c.${column} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${quoteIdentifier(reference.parent)} p WHERE p.id = c.${column})`,
+      );
+      orphans.push({ table, column: reference.column, parent: reference.parent, rows: result.rows[0]?.rows ?? 0 });
+    }
+  }
+  return orphans;
+}
+
+/** The source side of one table: what was read and left out, and the checksum of the rest. */
+export interface SourceTableState {
+  readonly mapping: TableMapping;
+  readonly checksum: TableChecksum;
+  readonly rejectedRows: number;
+}
+
+/** Compares the source side with what PostgreSQL holds now (in the caller's transaction, if any). */
+export async function verifyAgainstTarget(client: pg.ClientBase, sources: readonly SourceTableState[]): Promise<VerificationReport> {
+  const started = performance.now();
+  const tables: TableVerification[] = [];
+  const differences: string[] = [];
+  for (const source of sources) {
+    const target = await checksumTargetTable(client, source.mapping);
+    const verification: TableVerification = {
+      table: source.mapping.table,
+      expectedRows: source.checksum.rows,
+      actualRows: target.rows,
+      rejectedRows: source.rejectedRows,
+      expectedChecksum: source.checksum.digest(),
+      actualChecksum: target.digest(),
+      matches: source.checksum.rows === target.rows && source.checksum.digest() === target.digest(),
+    };
+    tables.push(verification);
+    if (verification.expectedRows !== verification.actualRows) {
+      differences.push(`${verification.table}: ${verification.expectedRows} rows expected from the source, ${verification.actualRows} in PostgreSQL`);
+    } else if (!verification.matches) {
+      differences.push(`${verification.table}: same row count (${verification.actualRows}) but the content differs (checksum ${verification.expectedChecksum} in the source, ${verification.actualChecksum} in PostgreSQL)`);
+    }
+  }
+  const orphans = await countOrphans(client);
+  for (const orphan of orphans) {
+    if (orphan.rows > 0) differences.push(`${orphan.table}.${orphan.column}: ${orphan.rows} rows refer to a missing ${orphan.parent} row`);
+  }
+  return { ok: differences.length === 0, tables, orphans, differences, seconds: (performance.now() - started) / 1000 };
+}

@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import { importDuckDb, verifyImport } from "../../src/importer/index.ts";
+import { createSampleLettersDuckDb } from "../../src/importer/sample-letters-duckdb.ts";
+import { useScratchFolder } from "../support/duckdb-files.ts";
+import { useTestDatabase } from "../support/test-database.ts";
+
+const database = useTestDatabase();
+const scratch = useScratchFolder();
+
+describe("importDuckDb", () => {
+  it("imports every row of a realistic file, verifies it, keeps ids and moves sequences past them", async () => {
+    const file = scratch.path("sample.duckdb");
+    await createSampleLettersDuckDb(file, { letters: 300, productsPerLetter: 3, debugStepsPerLetter: 2 });
+    const summary = await importDuckDb({ from: file, databaseUrl: database.url, env: {} });
+    expect(summary.outcome).toBe("imported");
+    expect(summary.committed).toBe(true);
+    expect(summary.verification?.ok).toBe(true);
+    expect(summary.verification?.differences).toEqual([]);
+    expect(summary.tables.map((t) => [t.table, t.rowsRead, t.imported, t.rejected])).toEqual([
+      ["letters", 300, 300, 0],
+      ["letter_products", 900, 900, 0],
+      ["letter_product_matches", 900, 900, 0],
+      ["processing_debug", 600, 600, 0],
+    ]);
+    const [counts] = await database.sql(
+      "SELECT (SELECT count(*)::int FROM letters) AS l, (SELECT count(*)::int FROM letter_products) AS p, (SELECT max(id) FROM letter_product_matches) AS m",
+    );
+    expect(counts).toEqual({ l: 300, p: 900, m: 900 });
+    const [next] = await database.sql(
+      "SELECT nextval('letters_id_seq')::int AS l, nextval('letter_products_id_seq')::int AS p, nextval('letter_product_matches_id_seq')::int AS m, nextval('processing_debug_id_seq')::int AS d",
+    );
+    expect(next).toEqual({ l: 301, p: 901, m: 901, d: 601 });
+    const indexes = await database.sql<{ n: number }>("SELECT count(*)::int AS n FROM pg_indexes WHERE tablename IN ('letters','letter_products','letter_product_matches','processing_debug')");
+    expect(indexes[0]?.n).toBeGreaterThanOrEqual(30);
+    const fks = await database.sql<{ n: number }>("SELECT count(*)::int AS n FROM pg_constraint WHERE contype = 'f' AND convalidated AND confdeltype = 'c'");
+    expect(fks[0]?.n).toBe(4);
+
+    const verified = await verifyImport({ from: file, databaseUrl: database.url, env: {} });
+    expect(verified.ok).toBe(true);
+    await database.sql("UPDATE letter_products SET range_label = range_label || 'x' WHERE id = 17");
+    const changed = await verifyImport({ from: file, databaseUrl: database.url, env: {} });
+    expect(changed.ok).toBe(false);
+    expect(changed.differences).toEqual([expect.stringMatching(/^letter_products: same row count \(900\) but the content differs/)]);
+  });
+});
