@@ -1,7 +1,9 @@
 import { isDatabaseError } from "../errors.ts";
+import { IMPORT_USAGE, runImportCommand } from "./import-command.ts";
 import { MIGRATE_USAGE, runMigrateCommand } from "./migrate-command.ts";
 import { STATUS_USAGE, runStatusCommand } from "./status-command.ts";
 import { EXIT, UsageError } from "./usage-error.ts";
+import { VERIFY_USAGE, runVerifyCommand } from "./verify-command.ts";
 
 const USAGE = `se-letters-db: the SE Letters PostgreSQL database.
 
@@ -9,11 +11,17 @@ ${MIGRATE_USAGE}
 
 ${STATUS_USAGE}
 
-Exit codes: 0 success, 1 failure (the message says what to do), 2 wrong usage.`;
+${IMPORT_USAGE}
 
-const COMMANDS: Record<string, (args: string[], out: (line: string) => void) => Promise<number>> = {
+${VERIFY_USAGE}
+
+Exit codes: 0 success, 1 failure (the message says what to do), 2 wrong usage; import and verify add 3, 4 and 5 (above).`;
+
+const COMMANDS: Record<string, (args: string[], out: (line: string) => void, err: (line: string) => void) => Promise<number>> = {
   migrate: runMigrateCommand,
   status: runStatusCommand,
+  import: runImportCommand,
+  verify: runVerifyCommand,
 };
 
 /**
@@ -36,7 +44,7 @@ export async function runCli(argv: string[], out: (line: string) => void, err: (
       out(USAGE);
       return EXIT.ok;
     }
-    return await run(args, out);
+    return await run(args, out, err);
   } catch (error) {
     if (error instanceof UsageError || (error as { code?: unknown }).code?.toString().startsWith("ERR_PARSE_ARGS")) {
       err(`${(error as Error).message}\n\n${USAGE}`);

@@ -11,7 +11,7 @@ import {
   truncateTables,
 } from "./bulk-load.ts";
 import { mapColumns, readTargetColumns } from "./column-mapping.ts";
-import { openDuckDbSource } from "./duckdb-source.ts";
+import { openDuckDbSource, type DuckDbSource } from "./duckdb-source.ts";
 import { quoteIdentifier } from "./import-tables.ts";
 import { IMPORT_DEFAULTS, loadSessionSettings, type ImportOptions } from "./import-options.ts";
 import type { ImportOutcome, ImportSummary, TableSummary } from "./import-summary.ts";
@@ -73,7 +73,10 @@ export async function importDuckDb(input: ImportOptions): Promise<ImportSummary>
       for (const mapping of mappings) {
         currentTable = mapping.table;
         const checksum = new TableChecksum();
-        const loaded = await copyTable(client, source, mapping, tracker.gateFor(mapping), checksum, (progress) => onProgress({ phase: "load", ...progress }));
+        const totalRows = await countSourceRows(source, mapping.table);
+        const loaded = await copyTable(client, source, mapping, tracker.gateFor(mapping), checksum, (progress) =>
+          onProgress({ phase: "load", totalRows, ...progress }),
+        );
         onProgress({ phase: "table-loaded", ...loaded });
         sources.push({ mapping, checksum, rejectedRows: loaded.rejected });
         tables.push({
@@ -152,4 +155,9 @@ function loadFailure(error: unknown, table: string | undefined, password: string
     sqlState,
     { cause: error },
   );
+}
+
+async function countSourceRows(source: DuckDbSource, table: string): Promise<number> {
+  const reader = await source.connection.runAndReadAll(`SELECT count(*)::BIGINT FROM ${quoteIdentifier(table)}`);
+  return Number(reader.getRowsJS()[0]?.[0] ?? 0);
 }

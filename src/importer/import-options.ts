@@ -3,7 +3,7 @@ import type { LoadProgress } from "./bulk-load.ts";
 
 /** What the importer is doing, for progress displays. */
 export type ImportProgress =
-  | ({ readonly phase: "load" } & LoadProgress)
+  | ({ readonly phase: "load"; readonly totalRows: number } & LoadProgress)
   | { readonly phase: "table-loaded"; readonly table: string; readonly rowsRead: number; readonly imported: number; readonly rejected: number; readonly seconds: number }
   | { readonly phase: "rebuild"; readonly name: string; readonly done: number; readonly total: number }
   | { readonly phase: "verify"; readonly table: string };

@@ -1,0 +1,105 @@
+import { parseArgs } from "node:util";
+import { isDatabaseError } from "../errors.ts";
+import { EXIT, UsageError } from "./usage-error.ts";
+
+export const IMPORT_USAGE = `Usage:
+  se-letters-db import --from FILE [--database-url URL] [--replace] [--on-error stop|skip] [--rejects FILE]
+                       [--ignore-column table.column]... [--dry-run] [--no-verify] [--json]
+      Copies the four tables of a DuckDB file into PostgreSQL in one transaction, then verifies them
+      before committing. Without any database setting it starts an embedded PostgreSQL.
+      Exit codes: 0 imported and verified (every source row imported or listed in --rejects),
+      3 bad rows found (--on-error stop), 4 verification failed, 5 target not empty (use --replace).`;
+
+/** Exit codes of `import` and `verify` beyond the common 0, 1 and 2. */
+export const IMPORT_EXIT = Object.freeze({ ...EXIT, badRows: 3, verificationFailed: 4, targetNotEmpty: 5 });
+
+/** True when no database is configured: no --database-url, no DATABASE_URL, no DB_* variable. */
+export function noDatabaseConfigured(databaseUrl: string | undefined, env: NodeJS.ProcessEnv = process.env): boolean {
+  return databaseUrl === undefined && env.DATABASE_URL === undefined && !Object.keys(env).some((name) => name.startsWith("DB_"));
+}
+
+/**
+ * Runs `work` against the configured database, or, when none is configured, against an embedded PostgreSQL
+ * (started, migrated and stopped here) after saying so. Never prints the embedded server's URL.
+ */
+export async function withTargetDatabase<T>(
+  databaseUrl: string | undefined,
+  say: (line: string) => void,
+  work: (connection: { databaseUrl?: string; env?: Record<string, string | undefined> }) => Promise<T>,
+): Promise<T> {
+  if (!noDatabaseConfigured(databaseUrl)) return work(databaseUrl === undefined ? {} : { databaseUrl });
+  const { startEmbeddedPostgres } = await import("../embedded/embedded-postgres-server.ts");
+  const { migrate } = await import("../migrate/migrate.ts");
+  say("No database configured (--database-url, DATABASE_URL or DB_*): starting an embedded PostgreSQL (data in .se-letters-db/postgres) …");
+  const server = await startEmbeddedPostgres();
+  try {
+    say(`Embedded PostgreSQL running at ${server.description}; it stops when this command ends.`);
+    await migrate({ databaseUrl: server.url, env: {} });
+    return await work({ databaseUrl: server.url, env: {} });
+  } finally {
+    await server.stop();
+    say("Embedded PostgreSQL stopped.");
+  }
+}
+
+/** `se-letters-db import …`: parses flags, calls `importDuckDb`, prints progress and the summary. */
+export async function runImportCommand(args: string[], out: (line: string) => void, err: (line: string) => void = out): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      from: { type: "string" },
+      "database-url": { type: "string" },
+      replace: { type: "boolean", default: false },
+      "on-error": { type: "string", default: "stop" },
+      rejects: { type: "string" },
+      "ignore-column": { type: "string", multiple: true, default: [] },
+      "dry-run": { type: "boolean", default: false },
+      "no-verify": { type: "boolean", default: false },
+      json: { type: "boolean", default: false },
+    },
+  });
+  void positionals;
+  if (values.from === undefined) throw new UsageError("import needs --from FILE (the DuckDB file)");
+  const onError = values["on-error"];
+  if (onError !== "stop" && onError !== "skip") throw new UsageError(`--on-error must be stop or skip, not ${JSON.stringify(onError)}`);
+  if (onError === "skip" && values.rejects === undefined) throw new UsageError("--on-error skip needs --rejects FILE: every rejected row is listed there");
+  const { importDuckDb } = await import("../importer/index.ts");
+  const { progressPrinter } = await import("../importer/progress.ts");
+  const { formatImportSummary } = await import("../importer/summary-table.ts");
+  const isTerminal = process.stderr.isTTY === true;
+  const progress = progressPrinter((text) => (isTerminal ? process.stderr.write(text) : err(text.replace(/\n$/, ""))), isTerminal);
+  const say = values.json ? err : out;
+  try {
+    const summary = await withTargetDatabase(values["database-url"], say, (connection) =>
+      importDuckDb({
+        ...connection,
+        from: values.from as string,
+        replace: values.replace,
+        onError,
+        ...(values.rejects === undefined ? {} : { rejectsFile: values.rejects }),
+        ignoreColumns: values["ignore-column"],
+        dryRun: values["dry-run"],
+        verify: !values["no-verify"],
+        onProgress: progress,
+      }),
+    );
+    if (values.json) out(JSON.stringify(summary));
+    else for (const line of formatImportSummary(summary)) out(line);
+    switch (summary.outcome) {
+      case "imported":
+      case "dry-run":
+        return IMPORT_EXIT.ok;
+      case "bad-rows":
+        return IMPORT_EXIT.badRows;
+      case "verification-failed":
+        return IMPORT_EXIT.verificationFailed;
+    }
+  } catch (error) {
+    if (!isDatabaseError(error)) throw error;
+    if (values.json) out(JSON.stringify({ outcome: "error", code: error.code, message: error.message }));
+    err(`Error: ${error.message}`);
+    return error.code === "IMPORT_TARGET_NOT_EMPTY" ? IMPORT_EXIT.targetNotEmpty : IMPORT_EXIT.failure;
+  }
+}
