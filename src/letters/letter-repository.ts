@@ -19,7 +19,9 @@ import {
   type LetterInclude,
   type ReplaceLetterInput,
 } from "./letter-schemas.ts";
-import { countQuery, offsetPageQuery } from "./letter-search.ts";
+import { offsetPageQuery } from "./letter-search.ts";
+import { searchTotal } from "./search-total.ts";
+import { cachedStatistics, statisticsOptionsSchema, type StatisticsOptions } from "./statistics-cache.ts";
 import { letterCursorSearchInputSchema, letterSearchInputSchema, type LetterCursorSearchInput, type LetterSearchInput } from "./letter-search-schemas.ts";
 import { statisticsQuery, toLetterStatistics, type StatisticsRow } from "./letter-statistics.ts";
 import { definedOnly, insertLetterGraph, selectLetter, withChildren, type Queryable } from "./letter-store.ts";
@@ -157,9 +159,13 @@ export class LetterRepository {
 
   /**
    * Page/limit search, the seeds' `searchLetters`/`search_letters`: filters, a whitelisted sort (then
-   * id), `{ data, total, page, limit, totalPages }`. Under concurrent inserts a page/limit walk sees each
-   * existing row once only when new rows sort after them (ascending `createdAt` or `id`); otherwise use
-   * {@link searchByCursor}.
+   * id), `{ data, total, totalExact, page, limit, totalPages }`. Under concurrent inserts a page/limit
+   * walk sees each existing row once only when new rows sort after them (ascending `createdAt` or `id`);
+   * otherwise use {@link searchByCursor}.
+   *
+   * `total` is exact when at most `EXACT_TOTAL_LIMIT` (1,000) letters match; beyond that it is
+   * PostgreSQL's planner estimate and `totalExact` is `false`, because an exact count of a large match
+   * set costs a scan of all of it. A page with fewer than `limit` rows gives the exact total for free.
    *
    * @throws {ValidationError} when a filter, the sort key or direction, `page` or `limit` (1–100) is invalid.
    * @throws {DatabaseUnavailableError} when PostgreSQL cannot be reached.
@@ -168,9 +174,11 @@ export class LetterRepository {
     const { page, ...filters } = parseInput(letterSearchInputSchema, input, "search");
     return this.#run(async (client) => {
       const rows = await client.$queryRaw<LetterRow[]>(offsetPageQuery(filters, page));
-      const [count] = await client.$queryRaw<{ total: number }[]>(countQuery(filters));
-      const total = count?.total ?? 0;
-      return { data: rows.map(toLetterRecord), total, page, limit: filters.limit, totalPages: Math.ceil(total / filters.limit) };
+      const seen = (page - 1) * filters.limit + rows.length;
+      // A short page (or an empty first page) is the end of the results: its position is the total.
+      const lastPage = rows.length < filters.limit && (rows.length > 0 || page === 1);
+      const { total, totalExact } = lastPage ? { total: seen, totalExact: true } : await searchTotal(client, filters, seen);
+      return { data: rows.map(toLetterRecord), total, totalExact, page, limit: filters.limit, totalPages: Math.ceil(total / filters.limit) };
     });
   }
 
@@ -190,15 +198,26 @@ export class LetterRepository {
 
   /**
    * The seeds' `getLetterStatistics` (totals by status, average confidence and processing time), plus
-   * the numbers of products and matches.
+   * the numbers of products and matches. The figures scan every letter, product and match (about a
+   * second on a million letters), so a dashboard should pass `maxAgeMs`: figures at most that old come
+   * from a cache shared by every repository on the same client, and older ones are returned at once
+   * while one refresh runs in the background. On a transaction client the cache is never used.
    *
+   * @param options.maxAgeMs How old cached figures may be, in milliseconds (0 to 86,400,000). Defaults to `0`: computed on every call.
+   * @throws {ValidationError} when `maxAgeMs` is invalid.
    * @throws {DatabaseUnavailableError} when PostgreSQL cannot be reached.
+   * @example
+   * const stats = await letters.getStatistics({ maxAgeMs: 10_000 }); // a dashboard tile
    */
-  async getStatistics(): Promise<LetterStatistics> {
-    return this.#run(async (client) => {
-      const [row] = await client.$queryRaw<StatisticsRow[]>(statisticsQuery());
-      return toLetterStatistics(row!);
-    });
+  async getStatistics(options: StatisticsOptions = {}): Promise<LetterStatistics> {
+    const { maxAgeMs } = parseInput(statisticsOptionsSchema, options, "statistics options");
+    const compute = () =>
+      this.#run(async (client) => {
+        const [row] = await client.$queryRaw<StatisticsRow[]>(statisticsQuery());
+        return toLetterStatistics(row!);
+      });
+    const client = this.#client;
+    return maxAgeMs > 0 && "$transaction" in client ? cachedStatistics(client, maxAgeMs, compute) : compute();
   }
 
   /**

@@ -57,11 +57,6 @@ export function offsetPageQuery(filters: LetterFilters, page: number): Prisma.Sq
     LIMIT ${filters.limit} OFFSET ${(page - 1) * filters.limit}`;
 }
 
-/** The count query of page/limit pagination. */
-export function countQuery(filters: LetterFilters): Prisma.Sql {
-  return Prisma.sql`SELECT count(*)::int AS total FROM letters l WHERE ${letterFilterCondition(filters)}`;
-}
-
 /**
  * A keyset page is read in segments: the rows whose sort value is NULL and those whose value is not.
  * The order (ascending: values then NULLs; descending: NULLs then values) is PostgreSQL's default, the

@@ -54,12 +54,17 @@ export type LetterWithChildren = LetterWith<IncludeAll>;
 /** One page of {@link LetterRepository.search}, shaped as the seeds' `searchLetters`. */
 export interface LetterPage {
   data: LetterRecord[];
-  /** Letters matching the filters, on all pages. */
+  /**
+   * Letters matching the filters, on all pages: an exact count when `totalExact`, otherwise (more than
+   * `EXACT_TOTAL_LIMIT`, 1,000, match) PostgreSQL's planner estimate, never below 1,001.
+   */
   total: number;
+  /** `true` when `total` is an exact count, `false` when it is an estimate of a match set over 1,000 letters. */
+  totalExact: boolean;
   /** The 1-based page returned. */
   page: number;
   limit: number;
-  /** `ceil(total / limit)`; 0 when nothing matches. */
+  /** `ceil(total / limit)`; 0 when nothing matches. An estimate when `total` is. */
   totalPages: number;
 }
 

@@ -91,12 +91,13 @@ describe("LetterRepository.search: filters", () => {
 });
 
 describe("LetterRepository.search: sort and page/limit pagination", () => {
-  it("returns { data, total, page, limit, totalPages }, with limit 25 by default and bounded to 1..100", async () => {
+  it("returns { data, total, totalExact, page, limit, totalPages }, with limit 25 by default and bounded to 1..100", async () => {
     await withLetters(async (letters) => {
       const first = await letters.search({ limit: 4, sortBy: "createdAt", sortOrder: "desc" });
       expect({ ...first, data: first.data.map((letter) => letter.documentName) }).toEqual({
         data: ["unix.pdf", "windows.pdf", "axb.pdf", "a_b.pdf"],
         total: 6,
+        totalExact: true,
         page: 1,
         limit: 4,
         totalPages: 2,
@@ -104,7 +105,7 @@ describe("LetterRepository.search: sort and page/limit pagination", () => {
       const second = await letters.search({ limit: 4, page: 2 });
       expect(second.data.map((letter) => letter.documentName)).toEqual(["100 percent.pdf", "100% done.pdf"]);
       expect((await letters.search({ limit: 4, page: 3 })).data).toEqual([]);
-      expect(await letters.search({ query: "none such" })).toEqual({ data: [], total: 0, page: 1, limit: 25, totalPages: 0 });
+      expect(await letters.search({ query: "none such" })).toEqual({ data: [], total: 0, totalExact: true, page: 1, limit: 25, totalPages: 0 });
       for (const limit of [0, 101, 2.5]) await expect(letters.search({ limit })).rejects.toBeInstanceOf(ValidationError);
     });
   });
