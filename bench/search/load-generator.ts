@@ -59,7 +59,8 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
   const track = (op: string, scheduled: number, work: Promise<unknown>) => {
     offered++;
     const promise: Promise<void> = work.then(
-      () => recorder.record(op, performance.now() - scheduled),
+      // A timer may fire up to a millisecond early: a request never takes less than zero.
+      () => recorder.record(op, Math.max(0, performance.now() - scheduled)),
       (error: unknown) => recorder.fail(op, error),
     );
     inFlight.add(promise);

@@ -15,6 +15,9 @@ export interface RejectedRow {
   readonly problems: readonly RowProblem[];
 }
 
+/** Marks a row listed in an earlier rejects file (verification): expected to be absent, not a new problem. */
+const LISTED: RowProblem = Object.freeze({ column: "", reason: "listed in the rejects file" });
+
 /** At most this many rejected rows are kept in a summary; the counts stay exact. */
 export const MAX_LISTED_REJECTS = 10_000;
 
@@ -90,7 +93,7 @@ export class RejectTracker {
     return {
       listedRows: 0,
       problemsBefore(chunk: RawChunk, row: number, id: number | null): RowProblem[] | null {
-        if (id !== null && listed?.has(id)) return [{ column: "", reason: "listed in the rejects file" }];
+        if (id !== null && listed?.has(id)) return [LISTED];
         let problems: RowProblem[] | null = null;
         if (id !== null && setProblems !== undefined) {
           const known = setProblems.get(id);
@@ -108,7 +111,7 @@ export class RejectTracker {
         return problems;
       },
       rejected(chunk: RawChunk, row: number, id: number | null, problems: RowProblem[]): void {
-        if (problems.length === 1 && problems[0]?.reason === "listed in the rejects file") {
+        if (problems[0] === LISTED) {
           this.listedRows++;
           if (id !== null) ownIds.add(id);
           return;

@@ -34,8 +34,13 @@ export function canonicalJsonb(text: string): string {
 
 const utf8Length = (value: string): number => Buffer.byteLength(value, "utf8");
 
+const SURROGATE = /[\ud800-\udfff]/;
+const NUMBER = /-?(0|[1-9][0-9]*)(?:\.([0-9]+))?(?:[eE]([+-]?[0-9]+))?/y;
+
 function compareKeys(a: [string, number, string], b: [string, number, string]): number {
   if (a[1] !== b[1]) return a[1] - b[1];
+  // UTF-16 order equals UTF-8 byte order unless a surrogate pair meets a character above U+E000.
+  if (!SURROGATE.test(a[0]) && !SURROGATE.test(b[0])) return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
   return Buffer.compare(Buffer.from(a[0], "utf8"), Buffer.from(b[0], "utf8"));
 }
 
@@ -63,11 +68,10 @@ class Parser {
     if (code === 0x5b) return this.array(depth);
     if (code === 0x22) return escapeJson(this.string());
     if (code === 0x2d || (code >= 0x30 && code <= 0x39)) return this.number();
-    for (const literal of ["true", "false", "null"]) {
-      if (this.text.startsWith(literal, this.at)) {
-        this.at += literal.length;
-        return literal;
-      }
+    const literal = code === 0x74 ? "true" : code === 0x66 ? "false" : code === 0x6e ? "null" : "";
+    if (literal !== "" && this.text.startsWith(literal, this.at)) {
+      this.at += literal.length;
+      return literal;
     }
     return this.fail(Number.isNaN(code) ? "unexpected end" : `unexpected ${JSON.stringify(this.text[this.at])}`);
   }
@@ -194,7 +198,7 @@ class Parser {
   }
 
   number(): string {
-    const match = /-?(0|[1-9][0-9]*)(?:\.([0-9]+))?(?:[eE]([+-]?[0-9]+))?/y;
+    const match = NUMBER;
     match.lastIndex = this.at;
     const found = match.exec(this.text);
     if (found === null) return this.fail("invalid number");

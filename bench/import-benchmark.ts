@@ -1,0 +1,202 @@
+// `npm run bench:import`: the importer against the physical limit and the seeds' row-by-row method, measured
+// in one run on one PostgreSQL (BENCH_DATABASE_URL, default the local server). Not a test: it prints figures.
+import { execFileSync, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { cpus, totalmem } from "node:os";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { DuckDBInstance } from "@duckdb/node-api";
+import pg from "pg";
+import { captureDeferredStructures, dropStructures } from "../src/importer/bulk-load.ts";
+import { IMPORT_TABLES } from "../src/importer/import-tables.ts";
+import { IMPORT_DEFAULTS, loadSessionSettings } from "../src/importer/import-options.ts";
+import { createSampleLettersDuckDb } from "../src/importer/sample-letters-duckdb.ts";
+import { migrate } from "../src/migrate/migrate.ts";
+
+const serverUrl = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+const letters = Number(process.env.BENCH_LETTERS ?? 200_000);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 1);
+const seedSampleLetters = Number(process.env.BENCH_SEED_SAMPLE ?? 1_000);
+const work = resolve("bench-dist/data");
+const duckFile = join(work, `letters-${letters}.duckdb`);
+const cli = resolve("bench-dist/cli.js");
+const settings = loadSessionSettings(IMPORT_DEFAULTS.maintenanceWorkMem);
+
+const urlFor = (database: string) => {
+  const url = new URL(serverUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
+};
+const safe = (url: string) => url.replace(/\/\/([^:@/]+):[^@]*@/, "//$1:***@");
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)] as number;
+
+async function withAdmin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+async function freshDatabase(): Promise<string> {
+  const name = `se_letters_bench_${randomBytes(4).toString("hex")}`;
+  await withAdmin((client) => client.query(`CREATE DATABASE ${name}`));
+  await migrate({ databaseUrl: urlFor(name), env: {} });
+  return name;
+}
+
+async function dropDatabase(name: string): Promise<void> {
+  await withAdmin((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+}
+
+async function checkpoint(): Promise<void> {
+  await withAdmin((client) => client.query("CHECKPOINT"));
+}
+
+function columnsOf(table: string): string[] {
+  return JSON.parse(readFileSync(join(work, `${table}.columns.json`), "utf8")) as string[];
+}
+
+async function prepareSource(): Promise<number> {
+  mkdirSync(work, { recursive: true });
+  if (!existsSync(duckFile)) {
+    const started = performance.now();
+    await createSampleLettersDuckDb(duckFile, { letters, productsPerLetter: 5, debugStepsPerLetter: 4 });
+    console.log(`Generated ${duckFile} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  }
+  const instance = await DuckDBInstance.create(duckFile, { access_mode: "READ_ONLY" });
+  const connection = await instance.connect();
+  let total = 0;
+  try {
+    for (const table of IMPORT_TABLES) {
+      const csv = join(work, `${table}.csv`);
+      if (!existsSync(csv)) await connection.run(`COPY ${table} TO '${csv}' (FORMAT csv, HEADER false)`);
+      const columns = (await connection.runAndReadAll(`SELECT column_name FROM duckdb_columns() WHERE table_name = '${table}' ORDER BY column_index`)).getRowsJS().map((row) => String(row[0]));
+      writeFileSync(join(work, `${table}.columns.json`), JSON.stringify(columns));
+      total += Number((await connection.runAndReadAll(`SELECT count(*) FROM ${table}`)).getRowsJS()[0]?.[0]);
+    }
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+  return total;
+}
+
+/** The whole importer command, verification included, as a child process: wall seconds and peak RSS. */
+function runImporter(database: string): { seconds: number; maxRssMb: number } {
+  const args = ["-v", process.execPath, cli, "import", "--from", duckFile, "--database-url", urlFor(database)];
+  const started = performance.now();
+  const result = spawnSync("/usr/bin/time", args, { encoding: "utf8", maxBuffer: 1 << 26 });
+  const seconds = (performance.now() - started) / 1000;
+  if (result.status !== 0) throw new Error(`importer failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
+  const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(result.stderr);
+  console.log(result.stdout.split("\n").filter((line) => /^(table|total|letters|letter_|processing|Keys|Verification)/.test(line)).join("\n"));
+  return { seconds, maxRssMb: Number(rss?.[1] ?? 0) / 1024 };
+}
+
+/** The physical limit: psql \copy of prepared CSV files into bare tables, then the same keys, indexes and FKs, one transaction. */
+async function runPsqlBaseline(database: string): Promise<number> {
+  const client = new pg.Client({ connectionString: urlFor(database) });
+  await client.connect();
+  const structures = await captureDeferredStructures(client);
+  await dropStructures(client, structures);
+  await client.end();
+  const script = [
+    "BEGIN;",
+    ...Object.entries(settings).map(([name, value]) => `SET LOCAL ${name} = '${value}';`),
+    ...IMPORT_TABLES.map((table) => `\\copy ${table} (${columnsOf(table).join(", ")}) FROM '${join(work, `${table}.csv`)}' (FORMAT csv)`),
+    ...structures.map((structure) => `${structure.create};`),
+    "COMMIT;",
+  ].join("\n");
+  const file = join(work, "baseline.sql");
+  writeFileSync(file, script);
+  const started = performance.now();
+  execFileSync("psql", ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", urlFor(database), "-f", file], { stdio: ["ignore", "ignore", "inherit"] });
+  return (performance.now() - started) / 1000;
+}
+
+/** The seeds' method (Phase 3): one INSERT per row, as executemany sends them, for a sample of letters and their children. */
+async function runSeedsSample(database: string): Promise<{ rows: number; seconds: number }> {
+  const instance = await DuckDBInstance.create(duckFile, { access_mode: "READ_ONLY" });
+  const duck = await instance.connect();
+  const client = new pg.Client({ connectionString: urlFor(database) });
+  await client.connect();
+  let rows = 0;
+  const started = performance.now();
+  try {
+    await client.query("BEGIN");
+    for (const table of IMPORT_TABLES) {
+      const columns = columnsOf(table);
+      const where = table === "letters" ? `id <= ${seedSampleLetters}` : `letter_id <= ${seedSampleLetters}`;
+      const reader = await duck.runAndReadAll(`SELECT ${columns.map((c) => (c.endsWith("_json") ? `${c}::VARCHAR` : c)).join(", ")} FROM ${table} WHERE ${where}`);
+      const insert = `INSERT INTO ${table} (${columns.join(", ")}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(", ")})`;
+      for (const row of reader.getRowsJS()) {
+        await client.query(insert, row.map((value) => (typeof value === "bigint" ? value.toString() : value)));
+        rows++;
+      }
+    }
+    await client.query("COMMIT");
+  } finally {
+    await client.end();
+    duck.closeSync();
+    instance.closeSync();
+  }
+  return { rows, seconds: (performance.now() - started) / 1000 };
+}
+
+const totalRows = await prepareSource();
+const version = await withAdmin(async (client) => (await client.query("SHOW server_version")).rows[0].server_version as string);
+console.log(`Source: ${duckFile}: ${letters.toLocaleString("en-US")} letters, ${totalRows.toLocaleString("en-US")} rows. Server: ${safe(serverUrl)} (PostgreSQL ${version}).`);
+console.log(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? "CPU"}, ${(totalmem() / 2 ** 30).toFixed(0)} GB RAM, Node ${process.version}. Load settings (both sides): ${Object.entries(settings).map(([k, v]) => `${k}=${v}`).join(", ")}.`);
+
+const importer: { seconds: number; maxRssMb: number }[] = [];
+const baseline: number[] = [];
+for (let round = 1; round <= rounds; round++) {
+  for (const which of round % 2 === 1 ? ["importer", "baseline"] : ["baseline", "importer"]) {
+    const database = await freshDatabase();
+    try {
+      await checkpoint();
+      if (which === "importer") {
+        const run = runImporter(database);
+        importer.push(run);
+        console.log(`round ${round}: importer ${run.seconds.toFixed(1)} s, peak RSS ${run.maxRssMb.toFixed(0)} MB`);
+      } else {
+        const seconds = await runPsqlBaseline(database);
+        baseline.push(seconds);
+        console.log(`round ${round}: psql \\copy + indexes ${seconds.toFixed(1)} s`);
+      }
+    } finally {
+      await dropDatabase(database);
+    }
+  }
+}
+const seedsDatabase = await freshDatabase();
+let seeds: { rows: number; seconds: number };
+try {
+  seeds = await runSeedsSample(seedsDatabase);
+} finally {
+  await dropDatabase(seedsDatabase);
+}
+const seedsRate = seeds.rows / seeds.seconds;
+const seedsExtrapolated = totalRows / seedsRate;
+const importerSeconds = median(importer.map((run) => run.seconds));
+const importerRss = Math.max(...importer.map((run) => run.maxRssMb));
+const baselineSeconds = median(baseline);
+
+const lines = [
+  "",
+  `| method | wall time | rows/s | peak RSS |`,
+  `|---|---:|---:|---:|`,
+  `| importer: \`se-letters-db import\` (verification included), median of ${rounds} | ${importerSeconds.toFixed(1)} s | ${Math.round(totalRows / importerSeconds).toLocaleString("en-US")} | ${importerRss.toFixed(0)} MB |`,
+  `| physical limit: \`psql \\copy\` CSV into bare tables + same keys/indexes/FKs, median of ${rounds} | ${baselineSeconds.toFixed(1)} s | ${Math.round(totalRows / baselineSeconds).toLocaleString("en-US")} | |`,
+  `| seeds' row-by-row INSERT: ${seeds.rows.toLocaleString("en-US")} rows in ${seeds.seconds.toFixed(1)} s, extrapolated | ${seedsExtrapolated.toFixed(0)} s | ${Math.round(seedsRate).toLocaleString("en-US")} | |`,
+  "",
+  `importer / physical limit = ${(importerSeconds / baselineSeconds).toFixed(2)} (target ≤ 1.2)`,
+  `seeds' method / importer = ${(seedsExtrapolated / importerSeconds).toFixed(1)}× (target ≥ 30×)`,
+  `peak RSS ${importerRss.toFixed(0)} MB (target < 500 MB)`,
+  `Command: ${process.execPath} ${cli} import --from ${duckFile} --database-url ${safe(urlFor("<fresh migrated database>"))}`,
+];
+console.log(lines.join("\n"));
+if (process.env.BENCH_KEEP_DATA !== "1") rmSync(join(work, "baseline.sql"), { force: true });
