@@ -22,6 +22,16 @@ for (const [flavour, module] of [["ESM", esm], ["CJS", cjs]]) {
 }
 run(["--help"]);
 
+// Services that only query must not need DuckDB: the root entry may not load it.
+for (const file of ["../dist/index.js", "../dist/index.cjs"]) {
+  const { readFileSync } = await import("node:fs");
+  if (readFileSync(new URL(file, import.meta.url), "utf8").includes("@duckdb/")) fail(`${file} refers to @duckdb/: the root entry must not load DuckDB`);
+}
+const importer = await import("@se-letters/db/importer");
+if (typeof importer.importDuckDb !== "function") fail("@se-letters/db/importer lacks importDuckDb");
+if (typeof require("@se-letters/db/importer").importDuckDb !== "function") fail("CJS @se-letters/db/importer lacks importDuckDb");
+console.log("@se-letters/db/importer loads (ESM and CJS)");
+
 const admin = process.env.SMOKE_DATABASE_URL;
 if (admin) {
   const pg = require("pg");

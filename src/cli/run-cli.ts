@@ -1,4 +1,5 @@
 import { isDatabaseError } from "../errors.ts";
+import { DEMO_USAGE, runDemoCommand } from "./demo-command.ts";
 import { IMPORT_USAGE, runImportCommand } from "./import-command.ts";
 import { MIGRATE_USAGE, runMigrateCommand } from "./migrate-command.ts";
 import { STATUS_USAGE, runStatusCommand } from "./status-command.ts";
@@ -15,6 +16,8 @@ ${IMPORT_USAGE}
 
 ${VERIFY_USAGE}
 
+${DEMO_USAGE}
+
 Exit codes: 0 success, 1 failure (the message says what to do), 2 wrong usage; import and verify add 3, 4 and 5 (above).`;
 
 const COMMANDS: Record<string, (args: string[], out: (line: string) => void, err: (line: string) => void) => Promise<number>> = {
@@ -22,6 +25,7 @@ const COMMANDS: Record<string, (args: string[], out: (line: string) => void, err
   status: runStatusCommand,
   import: runImportCommand,
   verify: runVerifyCommand,
+  demo: runDemoCommand,
 };
 
 /**
@@ -50,7 +54,7 @@ export async function runCli(argv: string[], out: (line: string) => void, err: (
       err(`${(error as Error).message}\n\n${USAGE}`);
       return EXIT.usage;
     }
-    if (isDatabaseError(error)) {
+    if (isDatabaseError(error) || (error as Error | null)?.name === "EmbeddedPostgresError") {
       err(`Error: ${error.message}`);
       return EXIT.failure;
     }

