@@ -54,7 +54,7 @@ export async function runCli(argv: string[], out: (line: string) => void, err: (
       err(`${(error as Error).message}\n\n${USAGE}`);
       return EXIT.usage;
     }
-    if (isDatabaseError(error) || (error as Error | null)?.name === "EmbeddedPostgresError") {
+    if (isDatabaseError(error) || (error instanceof Error && error.name === "EmbeddedPostgresError")) {
       err(`Error: ${error.message}`);
       return EXIT.failure;
     }
