@@ -17,7 +17,7 @@ const serverUrl = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0
 const letters = Number(process.env.BENCH_LETTERS ?? 200_000);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 1);
 const seedSampleLetters = Number(process.env.BENCH_SEED_SAMPLE ?? 1_000);
-const work = resolve("bench-dist/data");
+const work = resolve("bench-data");
 const duckFile = join(work, `letters-${letters}.duckdb`);
 const cli = resolve("bench-dist/cli.js");
 const settings = loadSessionSettings(IMPORT_DEFAULTS.maintenanceWorkMem);
@@ -104,6 +104,7 @@ async function runPsqlBaseline(database: string): Promise<number> {
   await dropStructures(client, structures);
   await client.end();
   const script = [
+    "\\timing on",
     "BEGIN;",
     ...Object.entries(settings).map(([name, value]) => `SET LOCAL ${name} = '${value}';`),
     ...IMPORT_TABLES.map((table) => `\\copy ${table} (${columnsOf(table).join(", ")}) FROM '${join(work, `${table}.csv`)}' (FORMAT csv)`),
@@ -113,8 +114,12 @@ async function runPsqlBaseline(database: string): Promise<number> {
   const file = join(work, "baseline.sql");
   writeFileSync(file, script);
   const started = performance.now();
-  execFileSync("psql", ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", urlFor(database), "-f", file], { stdio: ["ignore", "ignore", "inherit"] });
-  return (performance.now() - started) / 1000;
+  const output = execFileSync("psql", ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", urlFor(database), "-f", file], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+  const seconds = (performance.now() - started) / 1000;
+  const times = [...output.matchAll(/Time: ([\d.]+) ms/g)].map((match) => Number(match[1]) / 1000);
+  const copySeconds = times.slice(1 + Object.keys(settings).length, 1 + Object.keys(settings).length + IMPORT_TABLES.length).reduce((a, b) => a + b, 0);
+  console.log(`baseline: \\copy ${copySeconds.toFixed(1)} s, keys/indexes/FKs ${(seconds - copySeconds).toFixed(1)} s`);
+  return seconds;
 }
 
 /** The seeds' method (Phase 3): one INSERT per row, as executemany sends them, for a sample of letters and their children. */

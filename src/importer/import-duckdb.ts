@@ -105,7 +105,6 @@ export async function importDuckDb(input: ImportOptions): Promise<ImportSummary>
         }
         currentTable = undefined;
         await resetSequences(client);
-        for (const mapping of mappings) await client.query(`ANALYZE ${quoteIdentifier(mapping.table)}`);
         if (options.verify) {
           for (const state of sources) onProgress({ phase: "verify", table: state.mapping.table });
           verification = await verifyAgainstTarget(client, sources);
