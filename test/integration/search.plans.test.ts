@@ -1,0 +1,201 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { generateDataSql } from "../../bench/search/dataset-sql.ts";
+import type { DatabaseClient } from "../../src/client/database-client.ts";
+import { encodeCursor } from "../../src/letters/keyset-cursor.ts";
+import { LetterRepository } from "../../src/letters/letter-repository.ts";
+import { LETTER_SORT_KEYS } from "../../src/letters/letter-search-schemas.ts";
+import { useTestDatabase } from "../support/test-database.ts";
+
+// Plan-shape regression tests: the SQL the repository really sends for searches, filters and both
+// pagination styles, captured at the pool and run through EXPLAIN on realistic, analyzed data. They
+// assert which indexes serve it and that no plan reads all of `letters` (no Seq Scan, no full Sort),
+// never how long anything takes: speed is measured by `npm run bench:search` / `bench:load`.
+
+const database = useTestDatabase();
+const LETTERS = 20_000;
+
+interface PlanNode {
+  "Node Type": string;
+  "Relation Name"?: string;
+  "Index Name"?: string;
+  "Index Cond"?: string;
+  Plans?: PlanNode[];
+}
+
+interface CapturedQuery {
+  text: string;
+  values: unknown[];
+}
+
+/** Every node of a plan tree, depth first. */
+function nodesOf(node: PlanNode): PlanNode[] {
+  return [node, ...(node.Plans ?? []).flatMap(nodesOf)];
+}
+
+/** Runs `work` on a repository whose pool records every statement it sends. */
+async function capture(work: (letters: LetterRepository) => Promise<unknown>): Promise<CapturedQuery[]> {
+  const db: DatabaseClient = await database.connect();
+  const captured: CapturedQuery[] = [];
+  const pool = db.pool as unknown as { query: (...args: unknown[]) => unknown };
+  const original = pool.query.bind(pool);
+  pool.query = (...args: unknown[]) => {
+    const [config, values] = args as [string | { text: string; values?: unknown[] }, unknown[] | undefined];
+    captured.push(typeof config === "string" ? { text: config, values: values ?? [] } : { text: config.text, values: config.values ?? [] });
+    return original(...args);
+  };
+  try {
+    await work(new LetterRepository(db.prisma));
+  } finally {
+    await db.close();
+  }
+  return captured.filter((query) => /\bFROM letters l\b/.test(query.text) && !query.text.trimStart().startsWith("EXPLAIN"));
+}
+
+/** EXPLAIN (FORMAT JSON) of each captured statement, with its own parameters, as plan nodes. */
+async function plansOf(queries: CapturedQuery[]): Promise<PlanNode[][]> {
+  expect(queries.length, "the repository sent no query on letters").toBeGreaterThan(0);
+  const plans: PlanNode[][] = [];
+  for (const query of queries) {
+    const [row] = await database.sql<{ "QUERY PLAN": [{ Plan: PlanNode }] }>(`EXPLAIN (FORMAT JSON) ${query.text}`, query.values);
+    plans.push(nodesOf(row!["QUERY PLAN"][0].Plan));
+  }
+  return plans;
+}
+
+/**
+ * Asserts no plan reads all of a table: no Seq Scan on it, and no Sort above an unbounded read of
+ * letters (a Sort is fine above a bitmap or an index condition, which only deliver the matching rows).
+ */
+function expectNoFullScan(plans: PlanNode[][], tables: string[] = ["letters"]): void {
+  for (const nodes of plans) {
+    const shape = JSON.stringify(nodes.map((node) => `${node["Node Type"]}${node["Index Name"] ? ` ${node["Index Name"]}` : ""}`));
+    const seqScans = nodes.filter((node) => node["Node Type"] === "Seq Scan" && tables.includes(node["Relation Name"] ?? ""));
+    expect(seqScans.map((node) => node["Relation Name"]), shape).toEqual([]);
+    for (const sort of nodes.filter((node) => node["Node Type"] === "Sort")) {
+      const unbounded = nodesOf(sort).filter(
+        (node) => node["Relation Name"] === "letters" && node["Node Type"] !== "Bitmap Heap Scan" && node["Index Cond"] === undefined,
+      );
+      expect(unbounded.map((node) => node["Node Type"]), `Sort over an unbounded read of letters: ${shape}`).toEqual([]);
+    }
+  }
+}
+
+function indexesUsed(plans: PlanNode[][]): Set<string> {
+  return new Set(plans.flat().flatMap((node) => (node["Index Name"] ? [node["Index Name"]] : [])));
+}
+
+let rareTerm = "";
+
+beforeAll(async () => {
+  await database.sql(generateDataSql(LETTERS));
+  await database.sql("VACUUM ANALYZE");
+  // A piece of one letter's product identifier, as a user would type it: matches a handful of letters.
+  const [row] = await database.sql<{ term: string }>("SELECT substr(split_part(document_name, '_', 1), 2, 7) AS term FROM letters WHERE id = 4242");
+  rareTerm = row!.term;
+}, 120_000);
+
+describe("plans of LetterRepository.search", () => {
+  it("finds a rare substring through the three trigram indexes, on the page and in the total", async () => {
+    const queries = await capture(async (letters) => {
+      const page = await letters.search({ query: rareTerm });
+      expect(page.data.length).toBeGreaterThan(0);
+    });
+    const plans = await plansOf(queries);
+    expectNoFullScan(plans);
+    const used = indexesUsed(plans);
+    for (const index of ["idx_letters_document_name_trgm", "idx_letters_document_title_trgm", "idx_letters_source_file_path_trgm"]) {
+      expect(used, index).toContain(index);
+    }
+  });
+
+  it("reads a common term's first page along the created_at index, and counts a page that is full through the trigram indexes", async () => {
+    const queries = await capture(async (letters) => {
+      const page = await letters.search({ query: "Masterpact" });
+      expect(page.data).toHaveLength(25);
+      expect(page.totalExact).toBe(false);
+    });
+    const plans = await plansOf(queries);
+    expectNoFullScan(plans);
+    expect(indexesUsed(plans)).toContain("idx_letters_created_at");
+  });
+
+  it("counts a mid-sized match set (fewer than the estimate threshold) without a sequential scan", async () => {
+    const queries = await capture(async (letters) => {
+      const page = await letters.search({ query: rareTerm.slice(0, 4), limit: 5 });
+      expect(page.data.length).toBeGreaterThan(0);
+    });
+    expectNoFullScan(await plansOf(queries));
+  });
+
+  it("filters by a rare status in the default order on (status, created_at, id); a common one along created_at", async () => {
+    const failed = await plansOf(await capture((letters) => letters.search({ status: "failed" })));
+    expectNoFullScan(failed);
+    expect(indexesUsed(failed)).toContain("idx_letters_status_created_at_id");
+    const processed = await plansOf(await capture((letters) => letters.search({ status: "processed", page: 40 })));
+    expectNoFullScan(processed);
+    expect([...indexesUsed(processed)].some((index) => ["idx_letters_status_created_at_id", "idx_letters_created_at"].includes(index))).toBe(true);
+  });
+
+  it("sorts by every allowed key, both directions, first and deep page, along an index of that key", async () => {
+    const expected: Record<string, string[]> = {
+      createdAt: ["idx_letters_created_at", "idx_letters_created_at_status"],
+      id: ["letters_pkey"],
+    };
+    for (const sortBy of LETTER_SORT_KEYS) {
+      for (const sortOrder of ["asc", "desc"] as const) {
+        for (const page of [1, 40]) {
+          const queries = await capture((letters) => letters.search({ sortBy, sortOrder, page }));
+          const plans = await plansOf(queries);
+          expectNoFullScan(plans);
+          const allowed = expected[sortBy] ?? [`idx_letters_${sortBy.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`)}_id`];
+          expect([...indexesUsed(plans)].some((index) => allowed.includes(index)), `${sortBy} ${sortOrder} page ${page}: ${[...indexesUsed(plans)].join(", ")}`).toBe(true);
+        }
+      }
+    }
+  });
+
+  it("serves the product filters from letter_products' indexes without scanning either table", async () => {
+    const [product] = await database.sql<{ product_identifier: string; range_label: string }>(
+      "SELECT product_identifier, range_label FROM letter_products WHERE id = 31337",
+    );
+    const queries = await capture(async (letters) => {
+      expect((await letters.search({ productIdentifier: product!.product_identifier })).data.length).toBeGreaterThan(0);
+    });
+    const plans = await plansOf(queries);
+    expectNoFullScan(plans, ["letters", "letter_products"]);
+    expect(indexesUsed(plans)).toContain("idx_products_product_identifier");
+  });
+});
+
+describe("plans of LetterRepository.searchByCursor", () => {
+  it("reads the first and a deep keyset page of each sort along an index, whatever the depth", async () => {
+    for (const sortBy of LETTER_SORT_KEYS) {
+      for (const sortOrder of ["asc", "desc"] as const) {
+        const queries = await capture(async (letters) => {
+          const first = await letters.searchByCursor({ sortBy, sortOrder });
+          expect(first.nextCursor).not.toBeNull();
+          // A position 10,000 rows in, built the way a walk would reach it.
+          const column = sortBy.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+          const order = sortOrder === "desc" ? "DESC NULLS FIRST" : "ASC NULLS LAST";
+          const [deep] = await database.sql<{ value: string | null; id: number }>(
+            `SELECT ${column}::text AS value, id FROM letters ORDER BY ${column} ${order}, id ${sortOrder} OFFSET 9999 LIMIT 1`,
+          );
+          const cursor = encodeCursor({ sortBy, sortOrder, value: deep!.value, id: deep!.id });
+          expect((await letters.searchByCursor({ sortBy, sortOrder, cursor })).data).toHaveLength(25);
+        });
+        expectNoFullScan(await plansOf(queries));
+      }
+    }
+  });
+
+  it("pages a text search and a status filter by cursor without a sequential scan", async () => {
+    const queries = await capture(async (letters) => {
+      const first = await letters.searchByCursor({ query: "Masterpact" });
+      await letters.searchByCursor({ query: "Masterpact", cursor: first.nextCursor! });
+      const failed = await letters.searchByCursor({ status: "failed" });
+      await letters.searchByCursor({ status: "failed", cursor: failed.nextCursor! });
+      await letters.searchByCursor({ query: rareTerm });
+    });
+    expectNoFullScan(await plansOf(queries));
+  });
+});
