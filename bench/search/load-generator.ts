@@ -26,6 +26,8 @@ export interface ScenarioResult {
   offeredRate: number;
   /** Requests still running after the drain timeout (counted as errors). */
   unfinished: number;
+  /** CPU this process (load generator and library) used, in cores, averaged over the run. */
+  clientCores: number;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
@@ -51,6 +53,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
   const sampler = new LockSampler(options.url);
   await sampler.start();
   const runId = `${Date.now().toString(36)}`;
+  const cpuBefore = process.cpuUsage();
   const start = performance.now() + 50;
   const end = start + durationSeconds * 1000;
   const inFlight = new Set<Promise<void>>();
@@ -116,6 +119,8 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
   const drained = await Promise.race([Promise.all([...inFlight]).then(() => true), sleep(options.drainTimeoutMs).then(() => false)]);
   const unfinished = drained ? 0 : inFlight.size;
   for (let i = 0; i < unfinished; i++) recorder.fail("unfinished", new Error(`still running ${options.drainTimeoutMs} ms after the schedule ended`));
+  const cpu = process.cpuUsage(cpuBefore);
+  const clientCores = (cpu.user + cpu.system) / 1000 / (performance.now() - start);
   const locks = await sampler.stop();
-  return { recorder, locks, offeredRate: offered / durationSeconds, unfinished };
+  return { recorder, locks, offeredRate: offered / durationSeconds, unfinished, clientCores };
 }

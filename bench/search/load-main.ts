@@ -93,7 +93,7 @@ function printScenario(title: string, results: Map<string, ScenarioResult>): voi
     for (const line of comparisonTable(ours.recorder, seeds?.recorder)) console.log(line);
   }
   for (const [setup, result] of results) {
-    console.log(`${setup}: offered ${result.offeredRate.toFixed(0)} req/s, ${result.unfinished} unfinished after the drain`);
+    console.log(`${setup}: offered ${result.offeredRate.toFixed(0)} req/s, ${result.unfinished} unfinished after the drain; load generator + library used ${result.clientCores.toFixed(2)} cores`);
     console.log(lockLine(setup, result.locks));
   }
 }

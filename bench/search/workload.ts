@@ -23,7 +23,7 @@ export interface DeepPosition {
 export type ReadRequest =
   | { op: string; kind: "offset"; spec: SearchSpec; page: number }
   | { op: string; kind: "cursor"; spec: SearchSpec; position: DeepPosition | null }
-  | { op: "statistics"; kind: "statistics" }
+  | { op: string; kind: "statistics"; fresh?: boolean }
   | { op: "getById+children"; kind: "getById"; id: number };
 
 /** Page size of every search, the seeds' default. */
