@@ -16,7 +16,7 @@ const SATURATION_RATES = [10, 25, 50, 100, 150, 200, 300, 400, 500, 650, 800, 10
 
 async function main(): Promise<void> {
   const options = parseBenchOptions(process.argv.slice(2));
-  console.log(`command: npm run bench:load -- ${process.argv.slice(2).join(" ")}`.trimEnd());
+  console.log(`command: npm run bench:load${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`);
   for (const line of await describeMachine(options.adminUrl)) console.log(line);
   const { databases, data } = await loadBenchData(options);
   console.log(`pipeline: ${options.writers} writers x ${options.writerOpsPerSecond} writes/s; web pool ${options.poolSize} (ours), 20 (seeds)`);

@@ -12,7 +12,7 @@ import { READ_MIX, requestFor, seededRandom } from "./workload.ts";
 
 async function main(): Promise<void> {
   const options = parseBenchOptions(process.argv.slice(2));
-  console.log(`command: npm run bench:search -- ${process.argv.slice(2).join(" ")}`.trimEnd());
+  console.log(`command: npm run bench:search${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`);
   for (const line of await describeMachine(options.adminUrl)) console.log(line);
   const { databases, data } = await loadBenchData(options);
   const recorders = new Map<string, LatencyRecorder>();
