@@ -1,4 +1,4 @@
-import { describeUrl } from "./bench-database.ts";
+import { describeUrl, withClient } from "./bench-database.ts";
 import { parseBenchOptions, type BenchOptions } from "./bench-options.ts";
 import type { BenchDatabase } from "./dataset.ts";
 import type { Driver } from "./drivers.ts";
@@ -80,6 +80,11 @@ async function withDriver<T>(options: BenchOptions, database: BenchDatabase, dat
     return await work(driver);
   } finally {
     await driver.close();
+    // Requests abandoned by the pool (a timeout) may still run on the server: end them, so that they do
+    // not slow down the next scenario.
+    await withClient(database.url, (client) =>
+      client.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND application_name LIKE 'bench-%'"),
+    );
   }
 }
 
