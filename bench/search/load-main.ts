@@ -83,7 +83,7 @@ async function withDriver<T>(options: BenchOptions, database: BenchDatabase, dat
     // Requests abandoned by the pool (a timeout) may still run on the server: end them, so that they do
     // not slow down the next scenario.
     await withClient(database.url, (client) =>
-      client.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND application_name LIKE 'bench-%'"),
+      client.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND application_name LIKE 'bench-seeds-%'"),
     );
   }
 }
