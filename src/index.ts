@@ -88,3 +88,5 @@ export type {
   ReplaceResult,
   StatusCount,
 } from "./letters/letter-types.ts";
+export { EXACT_TOTAL_LIMIT } from "./letters/search-total.ts";
+export type { StatisticsOptions } from "./letters/statistics-cache.ts";
