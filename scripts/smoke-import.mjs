@@ -5,6 +5,7 @@
 // both builds, which proves the generated Prisma client works in each.
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 
@@ -24,7 +25,6 @@ run(["--help"]);
 
 // Services that only query must not need DuckDB: the root entry may not load it.
 for (const file of ["../dist/index.js", "../dist/index.cjs"]) {
-  const { readFileSync } = await import("node:fs");
   if (readFileSync(new URL(file, import.meta.url), "utf8").includes("@duckdb/")) fail(`${file} refers to @duckdb/: the root entry must not load DuckDB`);
 }
 const importer = await import("@se-letters/db/importer");
