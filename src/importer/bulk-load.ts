@@ -68,6 +68,21 @@ export async function captureDeferredStructures(client: pg.ClientBase): Promise<
   }));
 }
 
+/**
+ * The references (`table.column->parent`, as in PARENT_REFERENCES) whose foreign key is among `structures` and is
+ * created validated: rebuilding such a key checks every row, so after the rebuild no orphan can exist.
+ * A key kept `NOT VALID` is not counted.
+ */
+export function validatedReferences(structures: readonly DeferredStructure[]): Set<string> {
+  const references = new Set<string>();
+  for (const structure of structures) {
+    if (structure.kind !== "foreign key" || structure.create.includes(" NOT VALID")) continue;
+    const key = /FOREIGN KEY \("?([^",)]+)"?\) REFERENCES (?:[^(]+\.)?"?([^".(]+)"?\("?id"?\)/.exec(structure.create);
+    if (key !== null) references.add(`${structure.table.replace(/^.*\./, "").replace(/"/g, "")}.${key[1]}->${key[2]}`);
+  }
+  return references;
+}
+
 /** Drops the structures (foreign keys first, then indexes, then keys). */
 export async function dropStructures(client: pg.ClientBase, structures: readonly DeferredStructure[]): Promise<void> {
   for (const structure of [...structures].reverse()) await client.query(structure.drop);

@@ -9,14 +9,25 @@ export interface RawColumn {
 }
 
 /**
+ * The bytes of every row's strings concatenated (DuckDB's `concat` of the row's string columns): row `r`'s
+ * bytes are `source[r]` from `start[r]` to `end[r]`; `hasNul[r]` is 1 when they contain a 0x00 byte.
+ */
+export interface PackedStrings {
+  readonly source: Buffer[];
+  readonly start: Int32Array;
+  readonly end: Int32Array;
+  readonly hasNul: Uint8Array;
+}
+
+/**
  * A chunk of rows (DuckDB's vector size, 2048) as raw vector memory. String columns are read "packed":
- * their entry holds the INTEGER byte length per row (NULL = SQL NULL) and `packed` holds, per row, the
- * bytes of all the row's strings concatenated, so a row's strings cost one native call.
+ * their entry holds the INTEGER byte length per row (NULL = SQL NULL) and `packed` holds the bytes of
+ * each row's strings concatenated, fetched a few native calls per chunk (see {@link gatherStrings}).
  */
 export interface RawChunk {
   readonly rowCount: number;
   readonly columns: readonly RawColumn[];
-  readonly packed: Buffer | null;
+  readonly packed: PackedStrings | null;
   /** Keeps the chunk, and so its vector memory, alive while it is read. */
   readonly chunk: DuckDBDataChunk;
 }
@@ -58,7 +69,7 @@ export async function* readChunks(
       const validity = bindings.vector_get_validity(vector, validityBytes) as Uint8Array | null;
       return { data: Buffer.from(data.buffer, data.byteOffset, data.byteLength), validity: validity ?? null };
     });
-    const packed = strings.length > 0 ? (raw.pop() as RawColumn).data : null;
+    const packed = strings.length > 0 ? gatherStrings((raw.pop() as RawColumn).data, rowCount) : null;
     yield { rowCount, columns: raw, packed, chunk };
   }
 }
@@ -68,11 +79,66 @@ export function isValid(validity: Uint8Array | null, row: number): boolean {
   return validity === null || (validity[row >> 3]! & (1 << (row & 7))) !== 0;
 }
 
-/** The UTF-8 bytes of the `duckdb_string_t` at `row`: inline up to 12 bytes, else behind a pointer. */
-export function stringBytes(data: Buffer, row: number): Buffer {
-  const offset = row * 16;
-  const length = data.readUInt32LE(offset);
-  if (length <= 12) return data.subarray(offset + 4, offset + 4 + length);
-  const bytes = duckDbBindings().get_data_from_pointer(data.buffer as ArrayBuffer, data.byteOffset + offset + 8, length);
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+/**
+ * Reads the strings of a VARCHAR vector (`duckdb_string_t`: length, then the bytes inline up to 12, else a
+ * prefix and a pointer). DuckDB allocates a chunk's strings one after the other in its string heap, so
+ * consecutive pointers usually follow each other: each such run is copied out with one native call instead
+ * of one per row. A row joins the run only when it starts less than 8 bytes (alignment padding) after the
+ * run's end, so every byte copied lies between two of DuckDB's own strings and is mapped memory; the padding
+ * bytes are copied but never read as a value.
+ */
+export function gatherStrings(data: Buffer, rowCount: number): PackedStrings {
+  const bindings = duckDbBindings();
+  const source = new Array<Buffer>(rowCount);
+  const start = new Int32Array(rowCount);
+  const end = new Int32Array(rowCount);
+  const hasNul = new Uint8Array(rowCount);
+  const runOf = new Int32Array(rowCount).fill(-1);
+  const runs: Buffer[] = [];
+  let runFirstRow = -1;
+  let runBase = 0;
+  let runEnd = 0;
+  const closeRun = () => {
+    if (runFirstRow < 0) return;
+    const bytes = bindings.get_data_from_pointer(data.buffer as ArrayBuffer, data.byteOffset + runFirstRow * 16 + 8, runEnd - runBase);
+    runs.push(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  };
+  for (let row = 0; row < rowCount; row++) {
+    const offset = row * 16;
+    const length = data.readUInt32LE(offset);
+    if (length <= 12) {
+      source[row] = data;
+      start[row] = offset + 4;
+      end[row] = offset + 4 + length;
+      for (let at = offset + 4; at < offset + 4 + length; at++) if (data[at] === 0) hasNul[row] = 1;
+      continue;
+    }
+    const pointer = data.readUInt32LE(offset + 8) + data.readUInt32LE(offset + 12) * 2 ** 32;
+    if (runFirstRow < 0 || pointer < runEnd || pointer >= runEnd + 8 || pointer + length - runBase > 0x3fffffff) {
+      closeRun();
+      runFirstRow = row;
+      runBase = pointer;
+    }
+    runOf[row] = runs.length;
+    start[row] = pointer - runBase;
+    end[row] = pointer - runBase + length;
+    runEnd = pointer + length;
+  }
+  closeRun();
+  const nextZero = new Array<number>(runs.length).fill(-1);
+  for (let row = 0; row < rowCount; row++) {
+    const run = runOf[row]!;
+    if (run < 0) continue;
+    const bytes = runs[run] as Buffer;
+    source[row] = bytes;
+    // Rows of a run come in increasing offsets, so the search for the next 0x00 moves forward only.
+    let zero = nextZero[run]!;
+    if (zero !== Infinity && zero < start[row]!) {
+      const found = bytes.indexOf(0, start[row]!);
+      zero = found === -1 ? Infinity : found;
+      nextZero[run] = zero;
+    }
+    if (zero < end[row]!) hasNul[row] = 1;
+  }
+  return { source, start, end, hasNul };
 }

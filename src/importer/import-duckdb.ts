@@ -4,6 +4,7 @@ import { findSetProblems, RejectTracker } from "./bad-rows.ts";
 import {
   captureDeferredStructures,
   copyTable,
+  validatedReferences,
   dropStructures,
   lockTables,
   nonEmptyTables,
@@ -107,7 +108,7 @@ export async function importDuckDb(input: ImportOptions): Promise<ImportSummary>
         await resetSequences(client);
         if (options.verify) {
           for (const state of sources) onProgress({ phase: "verify", table: state.mapping.table });
-          verification = await verifyAgainstTarget(client, sources);
+          verification = await verifyAgainstTarget(client, sources, validatedReferences(structures));
           if (!verification.ok) outcome = "verification-failed";
         }
         if (outcome === "imported" && options.dryRun) outcome = "dry-run";

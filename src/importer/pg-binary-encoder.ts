@@ -1,5 +1,5 @@
 import type { TableMapping } from "./column-mapping.ts";
-import { isValid, stringBytes, type RawChunk } from "./duckdb-chunk-reader.ts";
+import { isValid, type RawChunk } from "./duckdb-chunk-reader.ts";
 import { canonicalJsonb, JsonbRefusal } from "./jsonb-canonical.ts";
 import type { TableChecksum } from "./row-checksum.ts";
 
@@ -91,9 +91,10 @@ export class TableEncoder {
     for (let row = 0; row < chunk.rowCount; row++) {
       const id = this.rowId(chunk, row);
       let problems = this.gate.problemsBefore(chunk, row, id);
-      const strings = chunk.packed === null ? null : stringBytes(chunk.packed, row);
-      const hasNul = strings !== null && strings.length > 0 && strings.indexOf(0) !== -1;
-      let stringOffset = 0;
+      const packed = chunk.packed;
+      const strings = packed === null ? null : packed.source[row]!;
+      const hasNul = packed !== null && packed.hasNul[row] === 1;
+      let stringOffset = packed === null ? 0 : packed.start[row]!;
       const rowStart = this.position;
       this.ensure(fixedMax);
       let buffer = this.buffer;

@@ -1,4 +1,4 @@
-import { isStringKind, isValid, stringBytes, type RawChunk } from "./duckdb-chunk-reader.ts";
+import { isStringKind, isValid, type RawChunk } from "./duckdb-chunk-reader.ts";
 import type { SourceKind } from "./duckdb-source.ts";
 
 /** A source value as written to the rejects file: JSON-safe, nothing rounded or dropped. */
@@ -16,8 +16,8 @@ export function decodeRow(
   row: number,
 ): Record<string, SourceValue> {
   const values: Record<string, SourceValue> = {};
-  const packed = chunk.packed === null ? null : stringBytes(chunk.packed, row);
-  let packedOffset = 0;
+  const packed = chunk.packed === null ? null : chunk.packed.source[row]!;
+  let packedOffset = chunk.packed === null ? 0 : chunk.packed.start[row]!;
   columns.forEach((column, index) => {
     const raw = chunk.columns[index] as RawChunk["columns"][number];
     if (!isValid(raw.validity, row)) {

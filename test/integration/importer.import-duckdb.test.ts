@@ -16,6 +16,13 @@ describe("importDuckDb", () => {
     expect(summary.committed).toBe(true);
     expect(summary.verification?.ok).toBe(true);
     expect(summary.verification?.differences).toEqual([]);
+    // The four foreign keys were validated by their rebuild in the import's transaction: no second scan.
+    expect(summary.verification?.orphans.map((o) => [o.table, o.column, o.rows, o.checkedBy])).toEqual([
+      ["letter_products", "letter_id", 0, "foreign key"],
+      ["letter_product_matches", "letter_id", 0, "foreign key"],
+      ["letter_product_matches", "letter_product_id", 0, "foreign key"],
+      ["processing_debug", "letter_id", 0, "foreign key"],
+    ]);
     expect(summary.tables.map((t) => [t.table, t.rowsRead, t.imported, t.rejected])).toEqual([
       ["letters", 300, 300, 0],
       ["letter_products", 900, 900, 0],
@@ -37,9 +44,29 @@ describe("importDuckDb", () => {
 
     const verified = await verifyImport({ from: file, databaseUrl: database.url, env: {} });
     expect(verified.ok).toBe(true);
+    expect(verified.orphans.map((o) => o.checkedBy)).toEqual(["query", "query", "query", "query"]);
     await database.sql("UPDATE letter_products SET range_label = range_label || 'x' WHERE id = 17");
     const changed = await verifyImport({ from: file, databaseUrl: database.url, env: {} });
     expect(changed.ok).toBe(false);
     expect(changed.differences).toEqual([expect.stringMatching(/^letter_products: same row count \(900\) but the content differs/)]);
+  });
+
+  it("counts orphans with a query for a foreign key the target keeps NOT VALID", async () => {
+    const file = scratch.path("not-valid.duckdb");
+    await createSampleLettersDuckDb(file, { letters: 20, productsPerLetter: 2, debugStepsPerLetter: 1 });
+    await database.sql(
+      `ALTER TABLE processing_debug DROP CONSTRAINT processing_debug_letter_id_fkey;
+       ALTER TABLE processing_debug ADD CONSTRAINT processing_debug_letter_id_fkey FOREIGN KEY (letter_id) REFERENCES letters(id) ON DELETE CASCADE NOT VALID`,
+    );
+    const summary = await importDuckDb({ from: file, databaseUrl: database.url, env: {}, replace: true });
+    expect(summary.verification?.ok).toBe(true);
+    expect(summary.verification?.orphans.map((o) => `${o.table}.${o.column}:${o.checkedBy}`)).toEqual([
+      "letter_products.letter_id:foreign key",
+      "letter_product_matches.letter_id:foreign key",
+      "letter_product_matches.letter_product_id:foreign key",
+      "processing_debug.letter_id:query",
+    ]);
+    const [key] = await database.sql<{ convalidated: boolean }>("SELECT convalidated FROM pg_constraint WHERE conname = 'processing_debug_letter_id_fkey'");
+    expect(key?.convalidated).toBe(false);
   });
 });
