@@ -96,8 +96,12 @@ function runImporter(database: string): { seconds: number; maxRssMb: number } {
   return { seconds, maxRssMb: Number(rss?.[1] ?? 0) / 1024 };
 }
 
-/** The physical limit: psql \copy of prepared CSV files into bare tables, then the same keys, indexes and FKs, one transaction. */
-async function runPsqlBaseline(database: string): Promise<number> {
+/**
+ * The physical limit: psql \copy of prepared CSV files into bare tables, then the same keys, indexes and FKs,
+ * one transaction. With `freeze`, the tables are truncated first and copied with FREEZE, as the importer
+ * does: printed for information (the issue's limit is the plain \copy).
+ */
+async function runPsqlBaseline(database: string, freeze = false): Promise<number> {
   const client = new pg.Client({ connectionString: urlFor(database) });
   await client.connect();
   const structures = await captureDeferredStructures(client);
@@ -107,7 +111,8 @@ async function runPsqlBaseline(database: string): Promise<number> {
     "\\timing on",
     "BEGIN;",
     ...Object.entries(settings).map(([name, value]) => `SET LOCAL ${name} = '${value}';`),
-    ...IMPORT_TABLES.map((table) => `\\copy ${table} (${columnsOf(table).join(", ")}) FROM '${join(work, `${table}.csv`)}' (FORMAT csv)`),
+    ...(freeze ? [`TRUNCATE ${IMPORT_TABLES.join(", ")};`] : []),
+    ...IMPORT_TABLES.map((table) => `\\copy ${table} (${columnsOf(table).join(", ")}) FROM '${join(work, `${table}.csv`)}' (FORMAT csv${freeze ? ", FREEZE" : ""})`),
     ...structures.map((structure) => `${structure.create};`),
     "COMMIT;",
   ].join("\n");
@@ -117,13 +122,18 @@ async function runPsqlBaseline(database: string): Promise<number> {
   const output = execFileSync("psql", ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", urlFor(database), "-f", file], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
   const seconds = (performance.now() - started) / 1000;
   const times = [...output.matchAll(/Time: ([\d.]+) ms/g)].map((match) => Number(match[1]) / 1000);
-  const copySeconds = times.slice(1 + Object.keys(settings).length, 1 + Object.keys(settings).length + IMPORT_TABLES.length).reduce((a, b) => a + b, 0);
-  console.log(`baseline: \\copy ${copySeconds.toFixed(1)} s, keys/indexes/FKs ${(seconds - copySeconds).toFixed(1)} s`);
+  const first = 1 + Object.keys(settings).length + (freeze ? 1 : 0);
+  const copySeconds = times.slice(first, first + IMPORT_TABLES.length).reduce((a, b) => a + b, 0);
+  console.log(`baseline${freeze ? " (FREEZE)" : ""}: \\copy ${copySeconds.toFixed(1)} s, keys/indexes/FKs ${(seconds - copySeconds).toFixed(1)} s`);
   return seconds;
 }
 
-/** The seeds' method (Phase 3): one INSERT per row, as executemany sends them, for a sample of letters and their children. */
-async function runSeedsSample(database: string): Promise<{ rows: number; seconds: number }> {
+/**
+ * The seeds' method (Phase 3): one INSERT per row, as executemany sends them, for a sample of letters and
+ * their children, into tables that already have their indexes (the seeds create them in Phase 2). Ids are
+ * shifted by `idOffset` so the sample can go into a database that already holds the full data set.
+ */
+async function runSeedsSample(database: string, idOffset = 0): Promise<{ rows: number; seconds: number }> {
   const instance = await DuckDBInstance.create(duckFile, { access_mode: "READ_ONLY" });
   const duck = await instance.connect();
   const client = new pg.Client({ connectionString: urlFor(database) });
@@ -135,7 +145,8 @@ async function runSeedsSample(database: string): Promise<{ rows: number; seconds
     for (const table of IMPORT_TABLES) {
       const columns = columnsOf(table);
       const where = table === "letters" ? `id <= ${seedSampleLetters}` : `letter_id <= ${seedSampleLetters}`;
-      const reader = await duck.runAndReadAll(`SELECT ${columns.map((c) => (c.endsWith("_json") ? `${c}::VARCHAR` : c)).join(", ")} FROM ${table} WHERE ${where}`);
+      const select = columns.map((c) => (c.endsWith("_json") ? `${c}::VARCHAR` : ["id", "letter_id", "letter_product_id"].includes(c) ? `${c} + ${idOffset}` : c));
+      const reader = await duck.runAndReadAll(`SELECT ${select.join(", ")} FROM ${table} WHERE ${where}`);
       const insert = `INSERT INTO ${table} (${columns.join(", ")}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(", ")})`;
       for (const row of reader.getRowsJS()) {
         await client.query(insert, row.map((value) => (typeof value === "bigint" ? value.toString() : value)));
@@ -158,8 +169,10 @@ console.log(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? "CPU"}, ${(total
 
 const importer: { seconds: number; maxRssMb: number }[] = [];
 const baseline: number[] = [];
+const baselineFreeze: number[] = [];
+let seedsFull: { rows: number; seconds: number } | undefined;
 for (let round = 1; round <= rounds; round++) {
-  for (const which of round % 2 === 1 ? ["importer", "baseline"] : ["baseline", "importer"]) {
+  for (const which of round % 2 === 1 ? ["importer", "baseline", "baseline-freeze"] : ["baseline-freeze", "baseline", "importer"]) {
     const database = await freshDatabase();
     try {
       await checkpoint();
@@ -167,10 +180,12 @@ for (let round = 1; round <= rounds; round++) {
         const run = runImporter(database);
         importer.push(run);
         console.log(`round ${round}: importer ${run.seconds.toFixed(1)} s, peak RSS ${run.maxRssMb.toFixed(0)} MB`);
+        if (round === rounds) seedsFull = await runSeedsSample(database, 10_000_000);
       } else {
-        const seconds = await runPsqlBaseline(database);
-        baseline.push(seconds);
-        console.log(`round ${round}: psql \\copy + indexes ${seconds.toFixed(1)} s`);
+        const freeze = which === "baseline-freeze";
+        const seconds = await runPsqlBaseline(database, freeze);
+        (freeze ? baselineFreeze : baseline).push(seconds);
+        console.log(`round ${round}: psql \\copy${freeze ? " FREEZE" : ""} + indexes ${seconds.toFixed(1)} s`);
       }
     } finally {
       await dropDatabase(database);
@@ -184,11 +199,17 @@ try {
 } finally {
   await dropDatabase(seedsDatabase);
 }
-const seedsRate = seeds.rows / seeds.seconds;
+// Each row the seeds insert costs more as the tables and their indexes grow: the sample is timed into empty
+// tables and into tables holding the whole data set, and the run is extrapolated with the mean per-row time
+// (trapezoid rule, cost growing linearly from the first row to the last).
+const seedsRateEmpty = seeds.rows / seeds.seconds;
+const seedsRateFull = seedsFull === undefined ? seedsRateEmpty : seedsFull.rows / seedsFull.seconds;
+const seedsRate = 2 / (1 / seedsRateEmpty + 1 / seedsRateFull);
 const seedsExtrapolated = totalRows / seedsRate;
 const importerSeconds = median(importer.map((run) => run.seconds));
 const importerRss = Math.max(...importer.map((run) => run.maxRssMb));
 const baselineSeconds = median(baseline);
+const baselineFreezeSeconds = median(baselineFreeze);
 
 const lines = [
   "",
@@ -196,10 +217,11 @@ const lines = [
   `|---|---:|---:|---:|`,
   `| importer: \`se-letters-db import\` (verification included), median of ${rounds} | ${importerSeconds.toFixed(1)} s | ${Math.round(totalRows / importerSeconds).toLocaleString("en-US")} | ${importerRss.toFixed(0)} MB |`,
   `| physical limit: \`psql \\copy\` CSV into bare tables + same keys/indexes/FKs, median of ${rounds} | ${baselineSeconds.toFixed(1)} s | ${Math.round(totalRows / baselineSeconds).toLocaleString("en-US")} | |`,
-  `| seeds' row-by-row INSERT: ${seeds.rows.toLocaleString("en-US")} rows in ${seeds.seconds.toFixed(1)} s, extrapolated | ${seedsExtrapolated.toFixed(0)} s | ${Math.round(seedsRate).toLocaleString("en-US")} | |`,
+  `| for information: the same with TRUNCATE + \`\\copy … FREEZE\` (as the importer copies), median of ${rounds} | ${baselineFreezeSeconds.toFixed(1)} s | ${Math.round(totalRows / baselineFreezeSeconds).toLocaleString("en-US")} | |`,
+  `| seeds' row-by-row INSERT: ${seeds.rows.toLocaleString("en-US")} rows in ${seeds.seconds.toFixed(1)} s into empty tables (${Math.round(seedsRateEmpty).toLocaleString("en-US")} rows/s) and ${(seedsFull?.seconds ?? seeds.seconds).toFixed(1)} s into full ones (${Math.round(seedsRateFull).toLocaleString("en-US")} rows/s), extrapolated | ${seedsExtrapolated.toFixed(0)} s | ${Math.round(seedsRate).toLocaleString("en-US")} | |`,
   "",
-  `importer / physical limit = ${(importerSeconds / baselineSeconds).toFixed(2)} (target ≤ 1.2)`,
-  `seeds' method / importer = ${(seedsExtrapolated / importerSeconds).toFixed(1)}× (target ≥ 30×)`,
+  `importer / physical limit = ${(importerSeconds / baselineSeconds).toFixed(2)} (target ≤ 1.2); importer / limit with FREEZE = ${(importerSeconds / baselineFreezeSeconds).toFixed(2)}`,
+  `seeds' method / importer = ${(seedsExtrapolated / importerSeconds).toFixed(1)}× (target ≥ 30×); seeds' method / physical limit = ${(seedsExtrapolated / baselineSeconds).toFixed(1)}×`,
   `peak RSS ${importerRss.toFixed(0)} MB (target < 500 MB)`,
   `Command: ${process.execPath} ${cli} import --from ${duckFile} --database-url ${safe(urlFor("<fresh migrated database>"))}`,
 ];

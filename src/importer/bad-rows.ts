@@ -79,6 +79,11 @@ export class RejectTracker {
     return sum;
   }
 
+  /** The ids rejected so far, per table (rows rejected with a NULL id are not in it). */
+  rejectedIdsByTable(): ReadonlyMap<ImportTable, ReadonlySet<number>> {
+    return this.rejectedIds;
+  }
+
   /** The gate for one table's encoder. */
   gateFor(mapping: TableMapping): RowGate & { listedRows: number } {
     const table = mapping.table;

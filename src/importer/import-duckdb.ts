@@ -18,6 +18,7 @@ import { IMPORT_DEFAULTS, loadSessionSettings, type ImportOptions } from "./impo
 import type { ImportOutcome, ImportSummary, TableSummary } from "./import-summary.ts";
 import { RejectsFile } from "./rejects-file.ts";
 import { TableChecksum } from "./row-checksum.ts";
+import { checksumSource } from "./source-checksums.ts";
 import { connectTarget } from "./target-connection.ts";
 import { verifyAgainstTarget, type SourceTableState, type VerificationReport } from "./verify-target.ts";
 
@@ -50,6 +51,7 @@ export async function importDuckDb(input: ImportOptions): Promise<ImportSummary>
   const settings = loadSessionSettings(options.maintenanceWorkMem);
   const source = await openDuckDbSource(options.from, { memoryLimit: options.duckDbMemoryLimit });
   let rejects: RejectsFile | null = null;
+  let checksumPass: Promise<SourceTableState[]> | null = null;
   try {
     const { client, target, password } = await connectTarget(options);
     let currentTable: string | undefined;
@@ -65,21 +67,25 @@ export async function importDuckDb(input: ImportOptions): Promise<ImportSummary>
       await lockTables(client);
       const occupied = await nonEmptyTables(client);
       if (occupied.length > 0 && !options.replace) throw new ImportTargetNotEmptyError(occupied);
-      if (options.replace) await truncateTables(client);
+      // Also when they are empty: COPY FREEZE needs tables truncated in this transaction (see copyTable).
+      await truncateTables(client);
       const structures = await captureDeferredStructures(client);
       await dropStructures(client, structures);
 
-      const sources: SourceTableState[] = [];
       const tables: TableSummary[] = [];
+      // Source checksums: computed during the load, except for tables with JSON columns, whose checksum needs
+      // jsonb's canonical form (the load only validates it): those are checksummed while PostgreSQL rebuilds.
+      const checksummed = new Map<string, SourceTableState>();
+      const deferred = mappings.filter((mapping) => options.verify && mapping.columns.some((column) => column.target === "jsonb"));
       for (const mapping of mappings) {
         currentTable = mapping.table;
-        const checksum = new TableChecksum();
         const totalRows = await countSourceRows(source, mapping.table);
+        const checksum = options.verify && !deferred.includes(mapping) ? new TableChecksum() : null;
         const loaded = await copyTable(client, source, mapping, tracker.gateFor(mapping), checksum, (progress) =>
           onProgress({ phase: "load", totalRows, ...progress }),
         );
+        if (checksum !== null) checksummed.set(mapping.table, { mapping, checksum, rejectedRows: loaded.rejected });
         onProgress({ phase: "table-loaded", ...loaded });
-        sources.push({ mapping, checksum, rejectedRows: loaded.rejected });
         tables.push({
           table: mapping.table,
           rowsRead: loaded.rowsRead,
@@ -99,6 +105,11 @@ export async function importDuckDb(input: ImportOptions): Promise<ImportSummary>
       if (tracker.total > 0 && options.onError === "stop") {
         outcome = "bad-rows";
       } else {
+        // The deferred checksums are computed while PostgreSQL rebuilds (JavaScript is idle then).
+        if (options.verify) {
+          checksumPass = checksumSource(client, source, deferred, setProblems, { ids: tracker.rejectedIdsByTable(), counts: tracker.counts });
+          checksumPass.catch(() => undefined); // handled where it is awaited; this keeps an early failure from being "unhandled"
+        }
         for (const [index, structure] of structures.entries()) {
           currentTable = structure.table;
           onProgress({ phase: "rebuild", name: structure.name, done: index, total: structures.length });
@@ -106,7 +117,9 @@ export async function importDuckDb(input: ImportOptions): Promise<ImportSummary>
         }
         currentTable = undefined;
         await resetSequences(client);
-        if (options.verify) {
+        if (checksumPass !== null) {
+          for (const state of await checksumPass) checksummed.set(state.mapping.table, state);
+          const sources = mappings.map((mapping) => checksummed.get(mapping.table) as SourceTableState);
           for (const state of sources) onProgress({ phase: "verify", table: state.mapping.table });
           verification = await verifyAgainstTarget(client, sources, validatedReferences(structures));
           if (!verification.ok) outcome = "verification-failed";
@@ -139,6 +152,8 @@ export async function importDuckDb(input: ImportOptions): Promise<ImportSummary>
       await client.end().catch(() => undefined);
     }
   } finally {
+    // The checksum pass reads DuckDB: let it end (or fail) before the source closes under it.
+    await checksumPass?.catch(() => undefined);
     rejects?.close();
     source.close();
   }

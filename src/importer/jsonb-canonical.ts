@@ -24,7 +24,21 @@ const MAX_DISPLAY_SCALE = 0x3fff;
  * @throws {JsonbRefusal} when PostgreSQL would refuse it as jsonb, naming why.
  */
 export function canonicalJsonb(text: string): string {
-  const parser = new Parser(text);
+  return parse(text, true);
+}
+
+/**
+ * Checks that PostgreSQL would accept `text` as jsonb, exactly as {@link canonicalJsonb} does, without
+ * building the canonical text (the import's load pass; the checksum pass builds it).
+ *
+ * @throws {JsonbRefusal} when PostgreSQL would refuse it as jsonb, naming why.
+ */
+export function validateJsonb(text: string): void {
+  parse(text, false);
+}
+
+function parse(text: string, build: boolean): string {
+  const parser = new Parser(text, build);
   parser.skipSpace();
   const value = parser.value(0);
   parser.skipSpace();
@@ -44,9 +58,13 @@ function compareKeys(a: [string, number, string], b: [string, number, string]): 
   return Buffer.compare(Buffer.from(a[0], "utf8"), Buffer.from(b[0], "utf8"));
 }
 
+/** A JSON parser that refuses what PostgreSQL's jsonb refuses; with `build`, it returns the canonical text, else "". */
 class Parser {
   at = 0;
-  constructor(private readonly text: string) {}
+  constructor(
+    private readonly text: string,
+    private readonly build: boolean,
+  ) {}
 
   fail(reason: string): never {
     throw new JsonbRefusal(`invalid JSON for PostgreSQL at character ${this.at + 1}: ${reason}`);
@@ -66,7 +84,10 @@ class Parser {
     const code = this.text.charCodeAt(this.at);
     if (code === 0x7b) return this.object(depth);
     if (code === 0x5b) return this.array(depth);
-    if (code === 0x22) return escapeJson(this.string());
+    if (code === 0x22) {
+      const value = this.string();
+      return this.build ? escapeJson(value) : "";
+    }
     if (code === 0x2d || (code >= 0x30 && code <= 0x39)) return this.number();
     const literal = code === 0x74 ? "true" : code === 0x66 ? "false" : code === 0x6e ? "null" : "";
     if (literal !== "" && this.text.startsWith(literal, this.at)) {
@@ -92,13 +113,17 @@ class Parser {
       if (this.text.charCodeAt(this.at) !== 0x3a) this.fail('expected ":"');
       this.at++;
       this.skipSpace();
-      members.delete(key);
-      members.set(key, this.value(depth + 1));
+      const value = this.value(depth + 1);
+      if (this.build) {
+        members.delete(key);
+        members.set(key, value);
+      }
       this.skipSpace();
       const next = this.text.charCodeAt(this.at++);
       if (next === 0x7d) break;
       if (next !== 0x2c) this.fail('expected "," or "}"');
     }
+    if (!this.build) return "";
     const sorted = [...members.keys()].map((key): [string, number, string] => [key, utf8Length(key), members.get(key) as string]).sort(compareKeys);
     return `{${sorted.map(([key, , value]) => `${escapeJson(key)}: ${value}`).join(", ")}}`;
   }
@@ -113,7 +138,8 @@ class Parser {
     }
     for (;;) {
       this.skipSpace();
-      items.push(this.value(depth + 1));
+      const value = this.value(depth + 1);
+      if (this.build) items.push(value);
       this.skipSpace();
       const next = this.text.charCodeAt(this.at++);
       if (next === 0x5d) break;

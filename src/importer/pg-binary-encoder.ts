@@ -1,6 +1,6 @@
 import type { TableMapping } from "./column-mapping.ts";
 import { isValid, type RawChunk } from "./duckdb-chunk-reader.ts";
-import { canonicalJsonb, JsonbRefusal } from "./jsonb-canonical.ts";
+import { canonicalJsonb, JsonbRefusal, validateJsonb } from "./jsonb-canonical.ts";
 import type { TableChecksum } from "./row-checksum.ts";
 
 /**
@@ -158,9 +158,11 @@ export class TableEncoder {
               (problems ??= []).push({ column: this.names[index] as string, reason: NUL_REASON });
             } else if (isJson) {
               try {
-                const canonical = canonicalJsonb(source.toString("utf8", start, start + length));
-                if (checksum !== null) {
-                  const bytes = Buffer.from(`\u0001${canonical}`, "utf8");
+                const text = source.toString("utf8", start, start + length);
+                if (checksum === null) {
+                  validateJsonb(text);
+                } else {
+                  const bytes = Buffer.from(`\u0001${canonicalJsonb(text)}`, "utf8");
                   checksum.field(bytes, 0, bytes.length);
                 }
               } catch (error) {

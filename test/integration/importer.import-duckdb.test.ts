@@ -42,6 +42,15 @@ describe("importDuckDb", () => {
     const fks = await database.sql<{ n: number }>("SELECT count(*)::int AS n FROM pg_constraint WHERE contype = 'f' AND convalidated AND confdeltype = 'c'");
     expect(fks[0]?.n).toBe(4);
 
+    // COPY FREEZE: every page is written frozen and all-visible, so no later scan sets hint bits.
+    await database.sql("CREATE EXTENSION IF NOT EXISTS pg_visibility");
+    const pages = await database.sql<{ all_visible: number; all_frozen: number; pages: number }>(
+      `SELECT v.all_visible::int, v.all_frozen::int, pg_relation_size('letter_products')::int / current_setting('block_size')::int AS pages
+         FROM pg_visibility_map_summary('letter_products') v`,
+    );
+    expect(pages[0]?.pages).toBeGreaterThan(0);
+    expect(pages[0]).toEqual({ all_visible: pages[0]?.pages, all_frozen: pages[0]?.pages, pages: pages[0]?.pages });
+
     const verified = await verifyImport({ from: file, databaseUrl: database.url, env: {} });
     expect(verified.ok).toBe(true);
     expect(verified.orphans.map((o) => o.checkedBy)).toEqual(["query", "query", "query", "query"]);

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
+import { ImportFailedError } from "../../src/errors.ts";
 import { importDuckDb } from "../../src/importer/index.ts";
 import { createSampleLettersDuckDb } from "../../src/importer/sample-letters-duckdb.ts";
 import { useBundledEntry } from "../support/bundle-entry.ts";
@@ -85,6 +86,27 @@ describe("importDuckDb in one transaction", () => {
       await new Promise((r) => setTimeout(r, 50));
     }
     expect(await state()).toEqual(before);
+  });
+
+  it("a failure while rebuilding, with the source checksums being computed alongside, rolls back and changes nothing", async () => {
+    const file = scratch.path("rebuild-fails.duckdb");
+    await createSampleLettersDuckDb(file, { letters: 3000, productsPerLetter: 3, debugStepsPerLetter: 2 });
+    await database.sql("TRUNCATE letters, letter_products, letter_product_matches, processing_debug");
+    // The target's own rule the source breaks: one letter per status. The rebuild's CREATE UNIQUE INDEX fails.
+    await database.sql("CREATE UNIQUE INDEX letters_one_per_status ON letters (status)");
+    try {
+      const before = await state();
+      const failure = await importDuckDb({ from: file, databaseUrl: database.url, env: {} }).then(
+        () => null,
+        (error: unknown) => error,
+      );
+      expect(failure).toBeInstanceOf(ImportFailedError);
+      expect((failure as ImportFailedError).sqlState).toBe("23505");
+      expect((failure as Error).message).toMatch(/Nothing was changed: the transaction was rolled back/);
+      expect(await state()).toEqual(before);
+    } finally {
+      await database.sql("DROP INDEX letters_one_per_status");
+    }
   });
 
   it("starts, migrates and stops an embedded PostgreSQL when no database is configured, and says so", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { canonicalJsonb, JsonbRefusal } from "../../src/importer/jsonb-canonical.ts";
+import { canonicalJsonb, JsonbRefusal, validateJsonb } from "../../src/importer/jsonb-canonical.ts";
 import { TableChecksum } from "../../src/importer/row-checksum.ts";
 
 describe("canonicalJsonb", () => {
@@ -17,12 +17,24 @@ describe("canonicalJsonb", () => {
     ["null", "null"],
   ])("%s prints as jsonb prints it: %s", (input, output) => {
     expect(canonicalJsonb(input)).toBe(output);
+    expect(() => validateJsonb(input)).not.toThrow();
   });
 
   it.each([["NaN"], ["[1,]"], ['"\\u0000"'], ['"\\ud800"'], ["01"], ["1e1001"], ['{"a" 1}'], ["\"tab\there\""]])("refuses %s as PostgreSQL would", (input) => {
     expect(() => canonicalJsonb(input)).toThrow(JsonbRefusal);
+    // The load pass's check refuses the same texts with the same reason.
+    expect(() => validateJsonb(input)).toThrow(captureRefusal(input));
   });
 });
+
+function captureRefusal(input: string): string {
+  try {
+    canonicalJsonb(input);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error(`${input} was accepted`);
+}
 
 describe("TableChecksum", () => {
   const sum = (rows: string[][]) => {
