@@ -28,6 +28,7 @@ export const MAX_LISTED_REJECTS = 10_000;
 export async function findSetProblems(
   connection: DuckDBConnection,
   mappings: readonly TableMapping[],
+  uniqueIdTables: ReadonlySet<string> = new Set(),
 ): Promise<Map<ImportTable, Map<number, RowProblem[]>>> {
   const found = new Map<ImportTable, Map<number, RowProblem[]>>();
   const add = (table: ImportTable, id: number, problem: RowProblem) => {
@@ -37,9 +38,12 @@ export async function findSetProblems(
   };
   for (const mapping of mappings) {
     const table = quoteIdentifier(mapping.table);
-    const duplicates = await connection.runAndReadAll(`SELECT id, count(*)::INTEGER AS n FROM ${table} WHERE id IS NOT NULL GROUP BY id HAVING count(*) > 1`);
-    for (const [id, n] of duplicates.getRowsJS() as [number, number][]) {
-      add(mapping.table, id, { column: "id", reason: `id ${id} appears ${n} times in the source (the primary key allows one)` });
+    // DuckDB enforces its own PRIMARY KEY and UNIQUE constraints: a table that declares one on id has no duplicates.
+    if (!uniqueIdTables.has(mapping.table)) {
+      const duplicates = await connection.runAndReadAll(`SELECT id, count(*)::INTEGER AS n FROM ${table} WHERE id IS NOT NULL GROUP BY id HAVING count(*) > 1`);
+      for (const [id, n] of duplicates.getRowsJS() as [number, number][]) {
+        add(mapping.table, id, { column: "id", reason: `id ${id} appears ${n} times in the source (the primary key allows one)` });
+      }
     }
     for (const reference of PARENT_REFERENCES[mapping.table]) {
       if (!mapping.columns.some((column) => column.name === reference.column)) continue;

@@ -31,6 +31,10 @@ export interface DuckDbSource {
   readonly connection: DuckDBConnection;
   /** Columns of every table of the `main` schema, by table name, in column order. */
   readonly tables: ReadonlyMap<string, readonly SourceColumn[]>;
+  /** Tables whose `id` DuckDB keeps unique (a PRIMARY KEY or UNIQUE constraint on `id` alone). */
+  readonly uniqueIdTables: ReadonlySet<string>;
+  /** Opens another connection to the same file, to read while `connection` is busy; the caller closes it. */
+  connect(): Promise<DuckDBConnection>;
   /** Closes the connection and the instance. Safe to call more than once. */
   close(): void;
 }
@@ -73,12 +77,19 @@ export async function openDuckDbSource(file: string, options: OpenDuckDbSourceOp
       columns.push(Object.freeze({ name: row.column_name, dataType: row.data_type, kind: KIND_BY_DUCKDB_TYPE[row.data_type] }));
       tables.set(row.table_name, columns);
     }
+    const unique = await connection.runAndReadAll(
+      `SELECT DISTINCT table_name FROM duckdb_constraints() WHERE schema_name = 'main' AND database_name = current_database()
+          AND constraint_type IN ('PRIMARY KEY', 'UNIQUE') AND constraint_column_names = ['id']`,
+    );
+    const uniqueIdTables = new Set(unique.getRowsJS().map((row) => String(row[0])));
     const open = connection;
     let closed = false;
     return Object.freeze({
       file,
       connection: open,
       tables,
+      uniqueIdTables,
+      connect: () => instance.connect(),
       close() {
         if (closed) return;
         closed = true;

@@ -51,14 +51,14 @@ export async function importDuckDb(input: ImportOptions): Promise<ImportSummary>
   const settings = loadSessionSettings(options.maintenanceWorkMem);
   const source = await openDuckDbSource(options.from, { memoryLimit: options.duckDbMemoryLimit });
   let rejects: RejectsFile | null = null;
-  let checksumPass: Promise<SourceTableState[]> | null = null;
+  const checksumPasses: Promise<SourceTableState[]>[] = [];
   try {
     const { client, target, password } = await connectTarget(options);
     let currentTable: string | undefined;
     try {
       const { mappings, problems } = mapColumns(source.tables, await readTargetColumns(client), options.ignoreColumns);
       if (problems.length > 0) throw new ImportSourceError(options.from, problems);
-      const setProblems = await findSetProblems(source.connection, mappings);
+      const setProblems = await findSetProblems(source.connection, mappings, source.uniqueIdTables);
       rejects = options.rejectsFile === undefined ? null : new RejectsFile(options.rejectsFile);
       const tracker = new RejectTracker(setProblems, rejects);
 
@@ -74,7 +74,8 @@ export async function importDuckDb(input: ImportOptions): Promise<ImportSummary>
 
       const tables: TableSummary[] = [];
       // Source checksums: computed during the load, except for tables with JSON columns, whose checksum needs
-      // jsonb's canonical form (the load only validates it): those are checksummed while PostgreSQL rebuilds.
+      // jsonb's canonical form (the load only validates it): those get a second pass (checksumSource)
+      // while PostgreSQL rebuilds the indexes.
       const checksummed = new Map<string, SourceTableState>();
       const deferred = mappings.filter((mapping) => options.verify && mapping.columns.some((column) => column.target === "jsonb"));
       for (const mapping of mappings) {
@@ -105,10 +106,11 @@ export async function importDuckDb(input: ImportOptions): Promise<ImportSummary>
       if (tracker.total > 0 && options.onError === "stop") {
         outcome = "bad-rows";
       } else {
-        // The deferred checksums are computed while PostgreSQL rebuilds (JavaScript is idle then).
-        if (options.verify) {
-          checksumPass = checksumSource(client, source, deferred, setProblems, { ids: tracker.rejectedIdsByTable(), counts: tracker.counts });
-          checksumPass.catch(() => undefined); // handled where it is awaited; this keeps an early failure from being "unhandled"
+        // The JSON tables' checksums are computed while PostgreSQL rebuilds: JavaScript waits then anyway.
+        if (deferred.length > 0) {
+          const pass = checksumSource(client, source, deferred, setProblems, { ids: tracker.rejectedIdsByTable(), counts: tracker.counts });
+          pass.catch(() => undefined); // handled where it is awaited; this keeps an early failure from being "unhandled"
+          checksumPasses.push(pass);
         }
         for (const [index, structure] of structures.entries()) {
           currentTable = structure.table;
@@ -117,8 +119,8 @@ export async function importDuckDb(input: ImportOptions): Promise<ImportSummary>
         }
         currentTable = undefined;
         await resetSequences(client);
-        if (checksumPass !== null) {
-          for (const state of await checksumPass) checksummed.set(state.mapping.table, state);
+        if (options.verify) {
+          for (const states of await Promise.all(checksumPasses)) for (const state of states) checksummed.set(state.mapping.table, state);
           const sources = mappings.map((mapping) => checksummed.get(mapping.table) as SourceTableState);
           for (const state of sources) onProgress({ phase: "verify", table: state.mapping.table });
           verification = await verifyAgainstTarget(client, sources, validatedReferences(structures));
@@ -152,8 +154,8 @@ export async function importDuckDb(input: ImportOptions): Promise<ImportSummary>
       await client.end().catch(() => undefined);
     }
   } finally {
-    // The checksum pass reads DuckDB: let it end (or fail) before the source closes under it.
-    await checksumPass?.catch(() => undefined);
+    // The checksum passes read DuckDB: let them end (or fail) before the source closes under them.
+    await Promise.allSettled(checksumPasses);
     rejects?.close();
     source.close();
   }

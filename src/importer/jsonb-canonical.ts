@@ -46,16 +46,39 @@ function parse(text: string, build: boolean): string {
   return value;
 }
 
-const utf8Length = (value: string): number => Buffer.byteLength(value, "utf8");
-
-const SURROGATE = /[\ud800-\udfff]/;
 const NUMBER = /-?(0|[1-9][0-9]*)(?:\.([0-9]+))?(?:[eE]([+-]?[0-9]+))?/y;
 
-function compareKeys(a: [string, number, string], b: [string, number, string]): number {
-  if (a[1] !== b[1]) return a[1] - b[1];
-  // UTF-16 order equals UTF-8 byte order unless a surrogate pair meets a character above U+E000.
-  if (!SURROGATE.test(a[0]) && !SURROGATE.test(b[0])) return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
-  return Buffer.compare(Buffer.from(a[0], "utf8"), Buffer.from(b[0], "utf8"));
+/** UTF-8 length of a key, and whether it holds a surrogate (where UTF-16 order differs from byte order). */
+function keyShape(key: string): { bytes: number; surrogate: boolean } {
+  let bytes = 0;
+  let surrogate = false;
+  for (let index = 0; index < key.length; index++) {
+    const code = key.charCodeAt(index);
+    if (code < 0x80) bytes += 1;
+    else if (code < 0x800) bytes += 2;
+    else if (code >= 0xd800 && code <= 0xdfff) {
+      surrogate = true;
+      bytes += 2; // each half of a pair: 4 bytes for the pair (lone halves are refused by the parser)
+    } else bytes += 3;
+  }
+  return { bytes, surrogate };
+}
+
+/** The member order of a jsonb object: by UTF-8 byte length, then by bytes. Returns indexes into `keys`. */
+function sortKeys(keys: readonly string[]): number[] {
+  const order = keys.map((_, index) => index);
+  if (keys.length < 2) return order;
+  const shapes = keys.map(keyShape);
+  return order.sort((a, b) => {
+    const left = shapes[a]!;
+    const right = shapes[b]!;
+    if (left.bytes !== right.bytes) return left.bytes - right.bytes;
+    const x = keys[a]!;
+    const y = keys[b]!;
+    // UTF-16 order equals UTF-8 byte order unless a surrogate pair meets a character above U+E000.
+    if (!left.surrogate && !right.surrogate) return x < y ? -1 : x > y ? 1 : 0;
+    return Buffer.compare(Buffer.from(x, "utf8"), Buffer.from(y, "utf8"));
+  });
 }
 
 /** A JSON parser that refuses what PostgreSQL's jsonb refuses; with `build`, it returns the canonical text, else "". */
@@ -85,8 +108,11 @@ class Parser {
     if (code === 0x7b) return this.object(depth);
     if (code === 0x5b) return this.array(depth);
     if (code === 0x22) {
+      const start = this.at;
       const value = this.string();
-      return this.build ? escapeJson(value) : "";
+      if (!this.build) return "";
+      // Without a backslash the source text is already escape_json's output (raw control characters are refused).
+      return this.plainString ? this.text.slice(start, this.at) : escapeJson(value);
     }
     if (code === 0x2d || (code >= 0x30 && code <= 0x39)) return this.number();
     const literal = code === 0x74 ? "true" : code === 0x66 ? "false" : code === 0x6e ? "null" : "";
@@ -99,7 +125,9 @@ class Parser {
 
   object(depth: number): string {
     this.at++;
-    const members = new Map<string, string>();
+    const keys: string[] = [];
+    const quoted: string[] = [];
+    const values: string[] = [];
     this.skipSpace();
     if (this.text.charCodeAt(this.at) === 0x7d) {
       this.at++;
@@ -108,15 +136,25 @@ class Parser {
     for (;;) {
       this.skipSpace();
       if (this.text.charCodeAt(this.at) !== 0x22) this.fail("expected a key string");
+      const keyStart = this.at;
       const key = this.string();
+      const keyText = this.build ? (this.plainString ? this.text.slice(keyStart, this.at) : escapeJson(key)) : "";
       this.skipSpace();
       if (this.text.charCodeAt(this.at) !== 0x3a) this.fail('expected ":"');
       this.at++;
       this.skipSpace();
       const value = this.value(depth + 1);
       if (this.build) {
-        members.delete(key);
-        members.set(key, value);
+        // The last of duplicate keys wins.
+        const earlier = keys.indexOf(key);
+        if (earlier !== -1) {
+          keys.splice(earlier, 1);
+          quoted.splice(earlier, 1);
+          values.splice(earlier, 1);
+        }
+        keys.push(key);
+        quoted.push(keyText);
+        values.push(value);
       }
       this.skipSpace();
       const next = this.text.charCodeAt(this.at++);
@@ -124,8 +162,13 @@ class Parser {
       if (next !== 0x2c) this.fail('expected "," or "}"');
     }
     if (!this.build) return "";
-    const sorted = [...members.keys()].map((key): [string, number, string] => [key, utf8Length(key), members.get(key) as string]).sort(compareKeys);
-    return `{${sorted.map(([key, , value]) => `${escapeJson(key)}: ${value}`).join(", ")}}`;
+    const order = sortKeys(keys);
+    let out = "{";
+    for (let index = 0; index < order.length; index++) {
+      const member = order[index]!;
+      out += `${index === 0 ? "" : ", "}${quoted[member]}: ${values[member]}`;
+    }
+    return `${out}}`;
   }
 
   array(depth: number): string {
@@ -148,11 +191,15 @@ class Parser {
     return `[${items.join(", ")}]`;
   }
 
+  /** Whether the last string parsed had no escape (so its source text is its canonical text). */
+  plainString = true;
+
   string(): string {
     const text = this.text;
     let at = this.at + 1;
     let out = "";
     let runStart = at;
+    this.plainString = true;
     for (;;) {
       const code = text.charCodeAt(at);
       if (Number.isNaN(code)) {
@@ -168,6 +215,7 @@ class Parser {
         at++;
         continue;
       }
+      this.plainString = false;
       out += text.slice(runStart, at);
       const escape = text[at + 1];
       at += 2;

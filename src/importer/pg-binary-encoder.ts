@@ -162,8 +162,7 @@ export class TableEncoder {
                 if (checksum === null) {
                   validateJsonb(text);
                 } else {
-                  const bytes = Buffer.from(`\u0001${canonicalJsonb(text)}`, "utf8");
-                  checksum.field(bytes, 0, bytes.length);
+                  checksum.prefixedTextField(1, canonicalJsonb(text)); // jsonb's send format: version 1, then the text
                 }
               } catch (error) {
                 if (!(error instanceof JsonbRefusal)) throw error;

@@ -43,7 +43,7 @@ export async function verifyImport(options: VerifyOptions): Promise<VerifyImport
       const { mappings, problems } = mapColumns(source.tables, await readTargetColumns(client), options.ignoreColumns ?? []);
       if (problems.length > 0) throw new ImportSourceError(options.from, problems);
       const listed = options.rejectsFile === undefined ? new Map() : readRejectedIds(options.rejectsFile);
-      const tracker = new RejectTracker(await findSetProblems(source.connection, mappings), null, listed);
+      const tracker = new RejectTracker(await findSetProblems(source.connection, mappings, source.uniqueIdTables), null, listed);
       const sources: SourceTableState[] = [];
       for (const mapping of mappings) {
         const checksum = new TableChecksum();
