@@ -1,10 +1,7 @@
 import { mkdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { connectDatabase } from "../client/database-client.ts";
-import { startEmbeddedPostgres } from "../embedded/embedded-postgres-server.ts";
-import { LetterRepository } from "../letters/letter-repository.ts";
-import { migrate } from "../migrate/migrate.ts";
+import type { LetterRepository } from "../letters/letter-repository.ts";
 import { EXIT } from "./usage-error.ts";
 
 export const DEMO_USAGE = `Usage:
@@ -21,6 +18,11 @@ export async function runDemoCommand(args: string[], out: (line: string) => void
     out(`--letters must be a whole number from 1 to 1000000, got ${JSON.stringify(values.letters)}`);
     return EXIT.usage;
   }
+  // Loaded on use, so that other commands start without the Prisma client and the embedded server.
+  const { connectDatabase } = await import("../client/database-client.ts");
+  const { startEmbeddedPostgres } = await import("../embedded/embedded-postgres-server.ts");
+  const { LetterRepository } = await import("../letters/letter-repository.ts");
+  const { migrate } = await import("../migrate/migrate.ts");
   const { createSampleLettersDuckDb, importDuckDb } = await import("../importer/index.ts");
   const { formatImportSummary } = await import("../importer/summary-table.ts");
 

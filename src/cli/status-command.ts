@@ -1,6 +1,4 @@
 import { parseArgs } from "node:util";
-import { connectDatabase } from "../client/database-client.ts";
-import { checkDatabaseHealth } from "../client/health-check.ts";
 import { isDatabaseError } from "../errors.ts";
 import { EXIT } from "./usage-error.ts";
 
@@ -19,6 +17,9 @@ export async function runStatusCommand(args: string[], out: (line: string) => vo
       json: { type: "boolean", default: false },
     },
   });
+  // Loaded on use, so that other commands (import above all) start without the Prisma client.
+  const { connectDatabase } = await import("../client/database-client.ts");
+  const { checkDatabaseHealth } = await import("../client/health-check.ts");
   let db;
   try {
     db = await connectDatabase({

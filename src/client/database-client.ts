@@ -1,9 +1,9 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { resolveDatabaseConfig, describeDatabaseTarget, type DatabaseConfig, type DatabaseOptions } from "../config/database-config.ts";
-import { tlsOptionsFor } from "../config/ssl-mode.ts";
 import { DatabaseUnavailableError } from "../errors.ts";
 import { PrismaClient } from "../generated/prisma/client.ts";
+import { poolConfigFor } from "./pool-config.ts";
 import { safeErrorReason } from "./safe-error-reason.ts";
 
 /** Options of {@link connectDatabase}: the connection settings, plus what to do with background pool errors. */
@@ -26,25 +26,6 @@ export interface DatabaseClient {
   readonly config: DatabaseConfig;
   /** Disconnects Prisma and ends the pool. Safe to call more than once. */
   close(): Promise<void>;
-}
-
-/** The `pg.Pool` settings for a configuration: its limits and timeouts, TLS, and sessions in UTC. */
-export function poolConfigFor(config: DatabaseConfig): pg.PoolConfig {
-  return {
-    host: config.host,
-    port: config.port,
-    database: config.database,
-    user: config.user,
-    ...(config.password === undefined ? {} : { password: config.password }),
-    max: config.poolSize,
-    connectionTimeoutMillis: config.connectionTimeoutMs,
-    idleTimeoutMillis: config.idleTimeoutMs,
-    ssl: tlsOptionsFor(config.sslMode),
-    application_name: config.applicationName,
-    // Timestamps are stored without time zone and mean UTC. @prisma/adapter-pg mislabels offsets in a
-    // session whose TimeZone is not UTC (prisma/prisma#26786, #28629), so every session is forced to UTC.
-    options: "-c TimeZone=UTC",
-  };
 }
 
 /**

@@ -13,9 +13,10 @@ import {
 } from "./bulk-load.ts";
 import { mapColumns, readTargetColumns } from "./column-mapping.ts";
 import { openDuckDbSource, type DuckDbSource } from "./duckdb-source.ts";
-import { quoteIdentifier } from "./import-tables.ts";
+import { PARENT_REFERENCES, quoteIdentifier, type ImportTable } from "./import-tables.ts";
 import { IMPORT_DEFAULTS, loadSessionSettings, type ImportOptions } from "./import-options.ts";
 import type { ImportOutcome, ImportSummary, TableSummary } from "./import-summary.ts";
+import type { RowProblem } from "./pg-binary-encoder.ts";
 import { RejectsFile } from "./rejects-file.ts";
 import { TableChecksum } from "./row-checksum.ts";
 import { checksumSource } from "./source-checksums.ts";
@@ -52,13 +53,20 @@ export async function importDuckDb(input: ImportOptions): Promise<ImportSummary>
   const source = await openDuckDbSource(options.from, { memoryLimit: options.duckDbMemoryLimit });
   let rejects: RejectsFile | null = null;
   const checksumPasses: Promise<SourceTableState[]>[] = [];
+  let setProblemsSearch: Promise<Map<ImportTable, Map<number, RowProblem[]>>> | null = null;
   try {
     const { client, target, password } = await connectTarget(options);
     let currentTable: string | undefined;
     try {
       const { mappings, problems } = mapColumns(source.tables, await readTargetColumns(client), options.ignoreColumns);
       if (problems.length > 0) throw new ImportSourceError(options.from, problems);
-      const setProblems = await findSetProblems(source.connection, mappings, source.uniqueIdTables);
+      // Duplicate ids and orphans are looked for on a second DuckDB connection while PostgreSQL is prepared
+      // and the first tables load; a table's gate waits for them only if the table can have such rows.
+      const setProblems = new Map<ImportTable, Map<number, RowProblem[]>>();
+      const setProblemsConnection = await source.connect();
+      setProblemsSearch = findSetProblems(setProblemsConnection, mappings, source.uniqueIdTables).finally(() => setProblemsConnection.closeSync());
+      setProblemsSearch.catch(() => undefined); // handled where it is awaited
+      let setProblemsKnown = false;
       rejects = options.rejectsFile === undefined ? null : new RejectsFile(options.rejectsFile);
       const tracker = new RejectTracker(setProblems, rejects);
 
@@ -80,6 +88,10 @@ export async function importDuckDb(input: ImportOptions): Promise<ImportSummary>
       const deferred = mappings.filter((mapping) => options.verify && mapping.columns.some((column) => column.target === "jsonb"));
       for (const mapping of mappings) {
         currentTable = mapping.table;
+        if (!setProblemsKnown && (!source.uniqueIdTables.has(mapping.table) || PARENT_REFERENCES[mapping.table].length > 0)) {
+          for (const [table, problems] of await setProblemsSearch) setProblems.set(table, problems);
+          setProblemsKnown = true;
+        }
         const totalRows = await countSourceRows(source, mapping.table);
         const checksum = options.verify && !deferred.includes(mapping) ? new TableChecksum() : null;
         const loaded = await copyTable(client, source, mapping, tracker.gateFor(mapping), checksum, (progress) =>
@@ -107,6 +119,7 @@ export async function importDuckDb(input: ImportOptions): Promise<ImportSummary>
         outcome = "bad-rows";
       } else {
         // The JSON tables' checksums are computed while PostgreSQL rebuilds: JavaScript waits then anyway.
+        if (!setProblemsKnown) for (const [table, problems] of await setProblemsSearch) setProblems.set(table, problems);
         if (deferred.length > 0) {
           const pass = checksumSource(client, source, deferred, setProblems, { ids: tracker.rejectedIdsByTable(), counts: tracker.counts });
           pass.catch(() => undefined); // handled where it is awaited; this keeps an early failure from being "unhandled"
@@ -155,7 +168,7 @@ export async function importDuckDb(input: ImportOptions): Promise<ImportSummary>
     }
   } finally {
     // The checksum passes read DuckDB: let them end (or fail) before the source closes under them.
-    await Promise.allSettled(checksumPasses);
+    await Promise.allSettled([...checksumPasses, setProblemsSearch]);
     rejects?.close();
     source.close();
   }

@@ -1,5 +1,5 @@
 import pg from "pg";
-import { poolConfigFor } from "../client/database-client.ts";
+import { poolConfigFor } from "../client/pool-config.ts";
 import { safeErrorReason } from "../client/safe-error-reason.ts";
 import { describeDatabaseTarget, resolveDatabaseConfig, type DatabaseOptions } from "../config/database-config.ts";
 import { DatabaseUnavailableError } from "../errors.ts";
