@@ -40,7 +40,9 @@ export async function truncateTables(client: pg.ClientBase): Promise<void> {
 
 /**
  * Reads the primary keys, unique constraints, secondary indexes and foreign keys of the four tables (and
- * foreign keys of other tables pointing at them) as pg_catalog defines them, in rebuild order.
+ * foreign keys of other tables pointing at them) as pg_catalog defines them, in rebuild order: GIN indexes
+ * first (PostgreSQL builds them in one process, leaving the other cores to the importer's checksum pass),
+ * then keys, other indexes (btree builds use parallel workers), and foreign keys last (they need the keys).
  */
 export async function captureDeferredStructures(client: pg.ClientBase): Promise<DeferredStructure[]> {
   const result = await client.query<{ kind: DeferredStructure["kind"]; name: string; table_name: string; definition: string; ord: number }>(
@@ -52,7 +54,8 @@ export async function captureDeferredStructures(client: pg.ClientBase): Promise<
       WHERE (c.contype IN ('p', 'u') AND c.conrelid IN (SELECT oid FROM t))
          OR (c.contype = 'f' AND (c.conrelid IN (SELECT oid FROM t) OR c.confrelid IN (SELECT oid FROM t)))
      UNION ALL
-     SELECT 'index', i.indexrelid::regclass::text, i.indrelid::regclass::text, pg_get_indexdef(i.indexrelid), 2
+     SELECT 'index', i.indexrelid::regclass::text, i.indrelid::regclass::text, pg_get_indexdef(i.indexrelid),
+            CASE WHEN (SELECT amname FROM pg_class c JOIN pg_am a ON a.oid = c.relam WHERE c.oid = i.indexrelid) = 'gin' THEN 0 ELSE 2 END
        FROM pg_index i
       WHERE i.indrelid IN (SELECT oid FROM t)
         AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid AND c.contype IN ('p', 'u', 'x'))
