@@ -51,6 +51,7 @@ export async function readTargetColumns(client: pg.ClientBase): Promise<Map<stri
        JOIN pg_type t ON t.oid = a.atttypid
       WHERE c.oid = ANY (SELECT to_regclass(quote_ident(name)) FROM unnest($1::text[]) AS name)
         AND a.attnum > 0 AND NOT a.attisdropped
+        AND a.attgenerated = ''  -- generated columns (letters.search_text) are PostgreSQL's to compute
       ORDER BY c.relname, a.attnum`,
     [IMPORT_TABLES],
   );

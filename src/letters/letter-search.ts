@@ -12,18 +12,28 @@ export function escapeLikePattern(text: string): string {
   return text.replace(/[\\%_]/g, (character) => `\\${character}`);
 }
 
+/** The character `letters.search_text` puts between document_name, document_title and source_file_path. */
+export const SEARCH_TEXT_SEPARATOR = "\u0001";
+
 /**
- * The WHERE condition of a search, over `letters l`. Text search is ILIKE on the three columns with
- * pg_trgm GIN indexes; JSON containment is `@>` on `raw_grok_json`, which its GIN index serves.
+ * The WHERE condition of a search, over `letters l`. Text search is a case-insensitive substring match on
+ * document_name, document_title and source_file_path, run as LIKE on the stored lower-cased
+ * `search_text` (one pg_trgm GIN index); JSON containment is `@>` on `raw_grok_json`, which its GIN index serves.
  */
 export function letterFilterCondition(filters: LetterFilters): Prisma.Sql {
   const conditions: Prisma.Sql[] = [];
   const query = filters.query?.trim();
   if (query) {
     const pattern = `%${escapeLikePattern(query)}%`;
-    conditions.push(Prisma.sql`(l.document_name ILIKE ${pattern} ESCAPE '\\'
-      OR l.document_title ILIKE ${pattern} ESCAPE '\\'
-      OR l.source_file_path ILIKE ${pattern} ESCAPE '\\')`);
+    if (query.includes(SEARCH_TEXT_SEPARATOR)) {
+      // search_text joins the columns with this character: matching it there could span two columns.
+      conditions.push(Prisma.sql`(l.document_name ILIKE ${pattern} ESCAPE '\\'
+        OR l.document_title ILIKE ${pattern} ESCAPE '\\'
+        OR l.source_file_path ILIKE ${pattern} ESCAPE '\\')`);
+    } else {
+      // The same match as ILIKE on each column (ILIKE lower-cases both sides), on the stored lower-cased text.
+      conditions.push(Prisma.sql`l.search_text LIKE lower(${pattern}) ESCAPE '\\'`);
+    }
   }
   if (filters.status !== undefined) {
     const statuses = typeof filters.status === "string" ? [filters.status] : filters.status;

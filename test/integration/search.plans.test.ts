@@ -80,6 +80,13 @@ function expectNoFullScan(plans: PlanNode[][], tables: string[] = ["letters"]): 
   }
 }
 
+/** Seq Scans of letters with no Limit above them. */
+function unlimitedSeqScans(node: PlanNode, limited = false): string[] {
+  const below = limited || node["Node Type"] === "Limit";
+  const own = node["Node Type"] === "Seq Scan" && node["Relation Name"] === "letters" && !below ? ["Seq Scan on letters"] : [];
+  return [...own, ...(node.Plans ?? []).flatMap((child) => unlimitedSeqScans(child, below))];
+}
+
 function indexesUsed(plans: PlanNode[][]): Set<string> {
   return new Set(plans.flat().flatMap((node) => (node["Index Name"] ? [node["Index Name"]] : [])));
 }
@@ -95,12 +102,18 @@ beforeAll(async () => {
 }, 120_000);
 
 describe("plans of LetterRepository.search", () => {
-  it("finds a rare substring through the three trigram indexes, on the page and in the total", async () => {
+  it("finds a rare substring through the search_text trigram index, on the page and in the total", async () => {
     const queries = await capture(async (letters) => {
       const page = await letters.search({ query: rareTerm });
       expect(page.data.length).toBeGreaterThan(0);
     });
     const plans = await plansOf(queries);
+    expectNoFullScan(plans);
+    expect(indexesUsed(plans)).toContain("idx_letters_search_text_trgm");
+  });
+
+  it("falls back to ILIKE on the three columns and their trigram indexes for a query holding search_text's separator", async () => {
+    const plans = await plansOf(await capture((letters) => letters.search({ query: `${rareTerm}\u0001x` })));
     expectNoFullScan(plans);
     const used = indexesUsed(plans);
     for (const index of ["idx_letters_document_name_trgm", "idx_letters_document_title_trgm", "idx_letters_source_file_path_trgm"]) {
@@ -108,15 +121,22 @@ describe("plans of LetterRepository.search", () => {
     }
   });
 
-  it("reads a common term's first page along the created_at index, and counts a page that is full through the trigram indexes", async () => {
+  it("reads a common term's first page along the created_at index, and counts a full page with a bounded read", async () => {
     const queries = await capture(async (letters) => {
       const page = await letters.search({ query: "Masterpact" });
       expect(page.data).toHaveLength(25);
       expect(page.totalExact).toBe(false);
     });
-    const plans = await plansOf(queries);
-    expectNoFullScan(plans);
-    expect(indexesUsed(plans)).toContain("idx_letters_created_at");
+    const [pageQuery, ...countQueries] = queries;
+    const pagePlan = await plansOf([pageQuery!]);
+    expectNoFullScan(pagePlan);
+    expect(indexesUsed(pagePlan)).toContain("idx_letters_created_at");
+    // The count stops after EXACT_TOTAL_LIMIT + 1 matches: for a common term PostgreSQL may read letters in
+    // table order for that (a Seq Scan under the Limit, which stops early); it must never be unbounded.
+    for (const query of countQueries) {
+      const [row] = await database.sql<{ "QUERY PLAN": [{ Plan: PlanNode }] }>(`EXPLAIN (FORMAT JSON) ${query.text}`, query.values);
+      expect(unlimitedSeqScans(row!["QUERY PLAN"][0].Plan), query.text).toEqual([]);
+    }
   });
 
   it("counts a mid-sized match set (fewer than the estimate threshold) without a sequential scan", async () => {
