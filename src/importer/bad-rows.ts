@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
-import type { TableMapping } from "./column-mapping.ts";
+import { loadColumns, type TableMapping } from "./column-mapping.ts";
 import { isValid, type RawChunk } from "./duckdb-chunk-reader.ts";
 import { IMPORT_TABLES, PARENT_REFERENCES, quoteIdentifier, type ImportTable } from "./import-tables.ts";
 import type { RowGate, RowProblem } from "./pg-binary-encoder.ts";
@@ -132,11 +132,7 @@ export class RejectTracker {
           table,
           id,
           problems,
-          row: decodeRow(
-            mapping.columns.map((column) => ({ name: column.name, kind: column.source })),
-            chunk,
-            row,
-          ),
+          row: decodeRow(loadColumns(mapping), chunk, row),
         });
       },
     };

@@ -2,7 +2,7 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
-import { columnList, type TableMapping } from "./column-mapping.ts";
+import { columnList, loadColumns, type TableMapping } from "./column-mapping.ts";
 import { readChunks } from "./duckdb-chunk-reader.ts";
 import type { DuckDbSource } from "./duckdb-source.ts";
 import { IMPORT_TABLES, quoteIdentifier } from "./import-tables.ts";
@@ -137,7 +137,8 @@ export async function copyTable(
     rejected: encoder.rejectedRows,
     seconds: (performance.now() - started) / 1000,
   });
-  const columns = mapping.columns.map((column) => ({ name: column.name, kind: column.source }));
+  // The load also reads ignored columns, for the rejects file; a pass that sends nothing rejects nothing new.
+  const columns = send ? loadColumns(mapping) : mapping.columns.map((column) => ({ name: column.name, kind: column.source }));
   async function* encoded(): AsyncGenerator<Buffer> {
     for await (const chunk of readChunks(source.connection, mapping.table, columns)) {
       const full = encoder.encodeChunk(chunk);

@@ -1,5 +1,6 @@
 import type pg from "pg";
 import { IMPORT_TABLES, quoteIdentifier, type ImportTable } from "./import-tables.ts";
+import type { ChunkColumn } from "./duckdb-chunk-reader.ts";
 import type { SourceColumn, SourceKind } from "./duckdb-source.ts";
 
 /** How a value is written to PostgreSQL (its binary send format). */
@@ -19,6 +20,17 @@ export interface MappedColumn {
   readonly source: SourceKind;
   readonly target: TargetKind;
   readonly notNull: boolean;
+}
+
+/**
+ * The columns the load reads for a table: the copied ones, then the ignored ones as DuckDB's text form
+ * (read only so that a rejected row reaches the rejects file with all its original values).
+ */
+export function loadColumns(mapping: TableMapping): ChunkColumn[] {
+  return [
+    ...mapping.columns.map((column) => ({ name: column.name, kind: column.source })),
+    ...mapping.ignored.map((name) => ({ name, kind: "varchar" as const, asText: true })),
+  ];
 }
 
 /** How one table is copied. */

@@ -34,6 +34,13 @@ export interface RawChunk {
 
 const WIDTH: Readonly<Record<SourceKind, number>> = { int4: 4, float4: 4, bool: 1, varchar: 16, json: 16, timestamp: 8 };
 
+/** A column to read: `asText` reads DuckDB's text form of any type (with kind `varchar`). */
+export interface ChunkColumn {
+  readonly name: string;
+  readonly kind: SourceKind;
+  readonly asText?: boolean;
+}
+
 /** True for the kinds read as strings. */
 export const isStringKind = (kind: SourceKind): boolean => kind === "varchar" || kind === "json";
 
@@ -44,15 +51,14 @@ export const isStringKind = (kind: SourceKind): boolean => kind === "varchar" ||
 export async function* readChunks(
   connection: DuckDBConnection,
   table: string,
-  columns: readonly { name: string; kind: SourceKind }[],
+  columns: readonly ChunkColumn[],
   where = "",
 ): AsyncGenerator<RawChunk> {
   const bindings = duckDbBindings();
   const strings = columns.filter((column) => isStringKind(column.kind));
-  const select = columns.map((column) =>
-    isStringKind(column.kind) ? `strlen(${quoteIdentifier(column.name)})::INTEGER` : quoteIdentifier(column.name),
-  );
-  if (strings.length > 0) select.push(`concat(${strings.map((column) => quoteIdentifier(column.name)).join(", ")})`);
+  const value = (column: ChunkColumn) => (column.asText ? `CAST(${quoteIdentifier(column.name)} AS VARCHAR)` : quoteIdentifier(column.name));
+  const select = columns.map((column) => (isStringKind(column.kind) ? `strlen(${value(column)})::INTEGER` : value(column)));
+  if (strings.length > 0) select.push(`concat(${strings.map(value).join(", ")})`);
   const widths = columns.map((column) => (isStringKind(column.kind) ? 4 : WIDTH[column.kind]));
   if (strings.length > 0) widths.push(16);
   const result = await connection.stream(`SELECT ${select.join(", ")} FROM ${quoteIdentifier(table)}${where}`);

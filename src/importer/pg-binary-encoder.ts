@@ -85,7 +85,7 @@ export class TableEncoder {
   encodeChunk(chunk: RawChunk): Buffer | null {
     const columns = chunk.columns;
     const codes = this.codes;
-    const count = columns.length;
+    const count = codes.length; // the chunk may carry more columns (ignored ones, for the rejects file)
     const fixedMax = 2 + count * 12;
     const checksum = this.checksum;
     for (let row = 0; row < chunk.rowCount; row++) {

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { importDuckDb } from "../../src/importer/index.ts";
 import { createDuckDbFile, insertLetter, useScratchFolder } from "../support/duckdb-files.ts";
@@ -26,6 +26,32 @@ describe("importDuckDb source shape", () => {
     expect(summary.outcome).toBe("imported");
     expect(summary.tables[0]?.ignoredColumns).toEqual(["legacy_flag"]);
     expect(await letterCount()).toBe(1);
+    await database.sql("DELETE FROM letters");
+  });
+
+  it("writes a rejected row's ignored columns to the rejects file too, as DuckDB's text of their values", async () => {
+    const file = await createDuckDbFile(scratch.path("ignored-rejects.duckdb"), [
+      "ALTER TABLE letters ADD COLUMN legacy_flag BOOLEAN",
+      "ALTER TABLE letters ADD COLUMN legacy_tags VARCHAR[]",
+      "INSERT INTO letters (id, document_name, source_file_path, legacy_flag, legacy_tags) VALUES (1, 'good.pdf', '/a.pdf', true, ['a'])",
+      "INSERT INTO letters (id, document_name, source_file_path, legacy_flag, legacy_tags) VALUES (2, 'bad' || chr(0) || 'name.pdf', '/b.pdf', false, ['x', 'y'])",
+    ]);
+    const rejectsFile = scratch.path("ignored-rejects.jsonl");
+    const summary = await importDuckDb({
+      from: file,
+      databaseUrl: database.url,
+      env: {},
+      onError: "skip",
+      rejectsFile,
+      ignoreColumns: ["letters.legacy_flag", "letters.legacy_tags"],
+    });
+    expect(summary.outcome).toBe("imported");
+    const [line, ...others] = readFileSync(rejectsFile, "utf8").trim().split("\n").map((text) => JSON.parse(text));
+    expect(others).toEqual([]);
+    expect(line.id).toBe(2);
+    expect(line.row).toMatchObject({ id: 2, document_name: "bad\u0000name.pdf", legacy_flag: "false", legacy_tags: "[x, y]" });
+    const [row] = await database.sql<{ document_name: string }>("SELECT document_name FROM letters");
+    expect(row?.document_name).toBe("good.pdf");
     await database.sql("DELETE FROM letters");
   });
 
