@@ -8,7 +8,7 @@ export interface RejectsFileLine {
   readonly table: ImportTable;
   readonly id: number | null;
   readonly problems: readonly RowProblem[];
-  /** Every copied column of the source row, see {@link decodeRow} for the encoding of each type. */
+  /** Every column of the source row (ignored ones as DuckDB's text of the value), see {@link decodeRow} for each type. */
   readonly row: Record<string, SourceValue>;
 }
 
