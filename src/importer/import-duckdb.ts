@@ -4,6 +4,7 @@ import { findSetProblems, RejectTracker } from "./bad-rows.ts";
 import {
   captureDeferredStructures,
   copyTable,
+  type DeferredStructure,
   validatedReferences,
   dropStructures,
   lockTables,
@@ -57,6 +58,7 @@ export async function importDuckDb(input: ImportOptions): Promise<ImportSummary>
   try {
     const { client, target, password } = await connectTarget(options);
     let currentTable: string | undefined;
+    let currentStructure: DeferredStructure | undefined;
     try {
       const { mappings, problems } = mapColumns(source.tables, await readTargetColumns(client), options.ignoreColumns);
       if (problems.length > 0) throw new ImportSourceError(options.from, problems);
@@ -127,10 +129,12 @@ export async function importDuckDb(input: ImportOptions): Promise<ImportSummary>
         }
         for (const [index, structure] of structures.entries()) {
           currentTable = structure.table;
+          currentStructure = structure;
           onProgress({ phase: "rebuild", name: structure.name, done: index, total: structures.length });
           await client.query(structure.create);
         }
         currentTable = undefined;
+        currentStructure = undefined;
         await resetSequences(client);
         if (options.verify) {
           for (const states of await Promise.all(checksumPasses)) for (const state of states) checksummed.set(state.mapping.table, state);
@@ -162,7 +166,7 @@ export async function importDuckDb(input: ImportOptions): Promise<ImportSummary>
     } catch (error) {
       await client.query("ROLLBACK").catch(() => undefined);
       if (error instanceof DatabaseError) throw error;
-      throw loadFailure(error, currentTable, password);
+      throw loadFailure(error, currentTable, password, currentStructure);
     } finally {
       await client.end().catch(() => undefined);
     }
@@ -174,17 +178,32 @@ export async function importDuckDb(input: ImportOptions): Promise<ImportSummary>
   }
 }
 
-function loadFailure(error: unknown, table: string | undefined, password: string | undefined): ImportFailedError {
+function loadFailure(error: unknown, table: string | undefined, password: string | undefined, structure?: DeferredStructure): ImportFailedError {
   const pgError = error as { code?: unknown; where?: unknown; detail?: unknown };
   const sqlState = typeof pgError.code === "string" && /^[0-9A-Z]{5}$/.test(pgError.code) ? pgError.code : undefined;
   const where = typeof pgError.where === "string" ? ` (${pgError.where.split("\n")[0]})` : "";
   const reason = safeErrorReason(error, password);
   return new ImportFailedError(
-    `Import failed${table === undefined ? "" : ` in ${table}`}: ${reason}${where}${sqlState === undefined ? "" : ` [SQLSTATE ${sqlState}]`}. Nothing was changed: the transaction was rolled back.`,
+    `Import failed${table === undefined ? "" : ` in ${table}`}: ${reason}${where}${sqlState === undefined ? "" : ` [SQLSTATE ${sqlState}]`}. Nothing was changed: the transaction was rolled back.${whatToDo(sqlState, structure)}`,
     table,
     sqlState,
     { cause: error },
   );
+}
+
+/** Advice for failures of the rebuild that come from the data, not from the server. */
+function whatToDo(sqlState: string | undefined, structure: DeferredStructure | undefined): string {
+  if (structure === undefined) return "";
+  if (sqlState === "54000") {
+    const columns = /\(([^()]*)\)\s*$/.exec(structure.create.replace(/ WHERE .*$/, ""))?.[1] ?? "the indexed column";
+    return (
+      ` A value is too large for ${structure.name} (${structure.create}): a btree entry holds at most 2,704 bytes after` +
+      ` compression. Find the longest values in the DuckDB file, e.g. SELECT id, strlen(${columns.split(",")[0]?.trim()}) AS bytes FROM ${structure.table} ORDER BY bytes DESC LIMIT 10,` +
+      " then shorten them or remove those rows and import again."
+    );
+  }
+  if (sqlState === "23505") return ` The data breaks ${structure.name} (${structure.create}): remove the duplicates from the DuckDB file, or that constraint from the target.`;
+  return "";
 }
 
 async function countSourceRows(source: DuckDbSource, table: string): Promise<number> {

@@ -9,7 +9,7 @@ import { ImportFailedError } from "../../src/errors.ts";
 import { importDuckDb } from "../../src/importer/index.ts";
 import { createSampleLettersDuckDb } from "../../src/importer/sample-letters-duckdb.ts";
 import { useBundledEntry } from "../support/bundle-entry.ts";
-import { useScratchFolder } from "../support/duckdb-files.ts";
+import { createDuckDbFile, insertLetter, useScratchFolder } from "../support/duckdb-files.ts";
 import { useTestDatabase } from "../support/test-database.ts";
 
 const database = useTestDatabase();
@@ -103,10 +103,30 @@ describe("importDuckDb in one transaction", () => {
       expect(failure).toBeInstanceOf(ImportFailedError);
       expect((failure as ImportFailedError).sqlState).toBe("23505");
       expect((failure as Error).message).toMatch(/Nothing was changed: the transaction was rolled back/);
+      expect((failure as Error).message).toMatch(/The data breaks letters_one_per_status \(CREATE UNIQUE INDEX letters_one_per_status ON public\.letters USING btree \(status\)\)/);
       expect(await state()).toEqual(before);
     } finally {
       await database.sql("DROP INDEX letters_one_per_status");
     }
+  });
+
+  it("a value too large for a btree index: rolled back, and the error names the index and how to find the value", async () => {
+    // 9,600 random hexadecimal characters: pglz cannot bring them under btree's 2,704-byte entry limit.
+    const file = await createDuckDbFile(scratch.path("too-large.duckdb"), [
+      insertLetter(1),
+      "INSERT INTO letters (id, document_name, source_file_path) SELECT 2, string_agg(md5(random()::VARCHAR), ''), '/b.pdf' FROM range(300)",
+    ]);
+    await database.sql("TRUNCATE letters, letter_products, letter_product_matches, processing_debug");
+    const before = await state();
+    const failure = await importDuckDb({ from: file, databaseUrl: database.url, env: {} }).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(ImportFailedError);
+    expect((failure as ImportFailedError).sqlState).toBe("54000");
+    expect((failure as Error).message).toMatch(/A value is too large for idx_letters_\w+ \(CREATE INDEX/);
+    expect((failure as Error).message).toMatch(/SELECT id, strlen\(\w+\) AS bytes FROM letters ORDER BY bytes DESC LIMIT 10/);
+    expect(await state()).toEqual(before);
   });
 
   it("starts, migrates and stops an embedded PostgreSQL when no database is configured, and says so", async () => {
