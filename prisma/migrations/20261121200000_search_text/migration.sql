@@ -3,8 +3,8 @@
 -- falls back to ILIKE on the columns for such a query). One LIKE on pre-lowered text costs about a third of
 -- three ILIKEs (each lower-cases its value per row), which is what a deep offset page of a common term
 -- pays per row; one trigram index serves a rare term instead of a BitmapOr of three.
--- Adding a stored generated column rewrites letters under an ACCESS EXCLUSIVE lock (about 15 s for a
--- million letters on the benchmark machine); the seeds' three trigram indexes stay.
+-- Adding a stored generated column rewrites letters under an ACCESS EXCLUSIVE lock, and the index is built
+-- under it too: reads and writes of letters wait until both are done. The seeds' three trigram indexes stay.
 
 -- AlterTable
 ALTER TABLE "letters" ADD COLUMN "search_text" TEXT GENERATED ALWAYS AS (lower("document_name" || E'\x01' || coalesce("document_title", '') || E'\x01' || "source_file_path")) STORED;
