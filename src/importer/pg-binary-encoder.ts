@@ -162,7 +162,8 @@ export class TableEncoder {
                 if (checksum === null) {
                   validateJsonb(text);
                 } else {
-                  checksum.prefixedTextField(1, canonicalJsonb(text)); // jsonb's send format: version 1, then the text
+                  const bytes = Buffer.from(`\u0001${canonicalJsonb(text)}`, "utf8"); // jsonb's send format: version 1, then the text
+                  checksum.field(bytes, 0, bytes.length);
                 }
               } catch (error) {
                 if (!(error instanceof JsonbRefusal)) throw error;

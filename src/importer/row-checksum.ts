@@ -54,56 +54,6 @@ export class TableChecksum {
     this.combine(fmix(h1), fmix(h2));
   }
 
-  /**
-   * Adds a field whose bytes are the ASCII byte `prefix` followed by `text` in UTF-8. An ASCII `text` is
-   * hashed as it is, without encoding it first; the result is the same as {@link field} on those bytes.
-   */
-  prefixedTextField(prefix: number, text: string): void {
-    if (prefix > 0x7f) throw new RangeError(`prefix ${prefix} is not an ASCII byte`);
-    const length = text.length + 1;
-    let h1 = 0x9747b28c ^ length;
-    let h2 = 0x3c6ef372 ^ length;
-    let seen = prefix;
-    let at = 0; // index in the byte sequence: the prefix at 0, text[i] at i + 1
-    for (; at + 4 <= length; at += 4) {
-      const b0 = at === 0 ? prefix : text.charCodeAt(at - 1);
-      const b1 = text.charCodeAt(at);
-      const b2 = text.charCodeAt(at + 1);
-      const b3 = text.charCodeAt(at + 2);
-      seen |= b0 | b1 | b2 | b3;
-      let k = b0 | (b1 << 8) | (b2 << 16) | (b3 << 24);
-      k = Math.imul(k, 0xcc9e2d51);
-      k = (k << 15) | (k >>> 17);
-      k = Math.imul(k, 0x1b873593);
-      h1 ^= k;
-      h1 = (h1 << 13) | (h1 >>> 19);
-      h1 = (Math.imul(h1, 5) + 0xe6546b64) | 0;
-      h2 ^= k;
-      h2 = (h2 << 17) | (h2 >>> 15);
-      h2 = (Math.imul(h2, 9) + 0x85ebca6b) | 0;
-    }
-    const tail = length - at;
-    if (tail > 0) {
-      const b0 = at === 0 ? prefix : text.charCodeAt(at - 1);
-      const b1 = tail > 1 ? text.charCodeAt(at) : 0;
-      const b2 = tail > 2 ? text.charCodeAt(at + 1) : 0;
-      seen |= b0 | b1 | b2;
-      let k = b0 ^ (b1 << 8) ^ (b2 << 16);
-      k = Math.imul(k, 0xcc9e2d51);
-      k = (k << 15) | (k >>> 17);
-      k = Math.imul(k, 0x1b873593);
-      h1 ^= k;
-      h2 ^= Math.imul(k, 0x27d4eb2d);
-    }
-    if ((seen & ~0x7f) !== 0) {
-      // Not ASCII: hash the UTF-8 bytes.
-      const bytes = Buffer.from(String.fromCharCode(prefix) + text, "utf8");
-      this.field(bytes, 0, bytes.length);
-      return;
-    }
-    this.combine(fmix(h1), fmix(h2));
-  }
-
   private combine(f1: number, f2: number): void {
     this.row1 = Math.imul(((this.row1 << 5) | (this.row1 >>> 27)) ^ f1, 0x9e3779b1);
     this.row2 = Math.imul(((this.row2 << 7) | (this.row2 >>> 25)) ^ f2, 0x85ebca77);

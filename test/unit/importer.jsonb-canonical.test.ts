@@ -37,22 +37,6 @@ function captureRefusal(input: string): string {
 }
 
 describe("TableChecksum", () => {
-  it("hashes a prefixed string as the same bytes would hash, ASCII or not, for every tail length", () => {
-    const texts = ["", "a", "ab", "abc", "abcd", "abcde", '{"a": 1}', "x".repeat(1000), "é", "aé", "😀", '{"ключ": "значение"}', "abc\u007f"];
-    for (const text of texts) {
-      const direct = new TableChecksum();
-      direct.beginRow();
-      direct.prefixedTextField(1, text);
-      direct.endRow();
-      const viaBytes = new TableChecksum();
-      const bytes = Buffer.from(`\u0001${text}`, "utf8");
-      viaBytes.beginRow();
-      viaBytes.field(bytes, 0, bytes.length);
-      viaBytes.endRow();
-      expect(direct.digest(), JSON.stringify(text)).toBe(viaBytes.digest());
-    }
-  });
-
   const sum = (rows: string[][]) => {
     const checksum = new TableChecksum();
     for (const row of rows) {
