@@ -132,7 +132,7 @@ export class RejectTracker {
           table,
           id,
           problems,
-          row: decodeRow(loadColumns(mapping), chunk, row),
+          row: decodeRow(loadColumns(mapping, true), chunk, row),
         });
       },
     };

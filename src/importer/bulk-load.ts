@@ -138,7 +138,7 @@ export async function copyTable(
     seconds: (performance.now() - started) / 1000,
   });
   // The load also reads ignored columns, for the rejects file; a pass that sends nothing rejects nothing new.
-  const columns = send ? loadColumns(mapping) : mapping.columns.map((column) => ({ name: column.name, kind: column.source }));
+  const columns = loadColumns(mapping, send);
   async function* encoded(): AsyncGenerator<Buffer> {
     for await (const chunk of readChunks(source.connection, mapping.table, columns)) {
       const full = encoder.encodeChunk(chunk);

@@ -23,14 +23,12 @@ export interface MappedColumn {
 }
 
 /**
- * The columns the load reads for a table: the copied ones, then the ignored ones as DuckDB's text form
- * (read only so that a rejected row reaches the rejects file with all its original values).
+ * The columns read from DuckDB for a table: the copied ones, then, with `withIgnored`, the ignored ones as
+ * DuckDB's text form (read only so that a rejected row reaches the rejects file with all its original values).
  */
-export function loadColumns(mapping: TableMapping): ChunkColumn[] {
-  return [
-    ...mapping.columns.map((column) => ({ name: column.name, kind: column.source })),
-    ...mapping.ignored.map((name) => ({ name, kind: "varchar" as const, asText: true })),
-  ];
+export function loadColumns(mapping: TableMapping, withIgnored: boolean): ChunkColumn[] {
+  const copied: ChunkColumn[] = mapping.columns.map((column) => ({ name: column.name, kind: column.source }));
+  return withIgnored ? [...copied, ...mapping.ignored.map((name) => ({ name, kind: "varchar" as const, asText: true }))] : copied;
 }
 
 /** How one table is copied. */

@@ -53,7 +53,7 @@ export async function importDuckDb(input: ImportOptions): Promise<ImportSummary>
   const settings = loadSessionSettings(options.maintenanceWorkMem);
   const source = await openDuckDbSource(options.from, { memoryLimit: options.duckDbMemoryLimit });
   let rejects: RejectsFile | null = null;
-  const checksumPasses: Promise<SourceTableState[]>[] = [];
+  let checksumPass: Promise<SourceTableState[]> | null = null;
   let setProblemsSearch: Promise<Map<ImportTable, Map<number, RowProblem[]>>> | null = null;
   try {
     const { client, target, password } = await connectTarget(options);
@@ -66,9 +66,12 @@ export async function importDuckDb(input: ImportOptions): Promise<ImportSummary>
       // and the first tables load; a table's gate waits for them only if the table can have such rows.
       const setProblems = new Map<ImportTable, Map<number, RowProblem[]>>();
       const setProblemsConnection = await source.connect();
-      setProblemsSearch = findSetProblems(setProblemsConnection, mappings, source.uniqueIdTables).finally(() => setProblemsConnection.closeSync());
-      setProblemsSearch.catch(() => undefined); // handled where it is awaited
-      let setProblemsKnown = false;
+      const search = findSetProblems(setProblemsConnection, mappings, source.uniqueIdTables).finally(() => setProblemsConnection.closeSync());
+      search.catch(() => undefined); // handled where it is awaited
+      setProblemsSearch = search;
+      const awaitSetProblems = async () => {
+        for (const [table, problems] of await search) setProblems.set(table, problems);
+      };
       rejects = options.rejectsFile === undefined ? null : new RejectsFile(options.rejectsFile);
       const tracker = new RejectTracker(setProblems, rejects);
 
@@ -90,10 +93,7 @@ export async function importDuckDb(input: ImportOptions): Promise<ImportSummary>
       const deferred = mappings.filter((mapping) => options.verify && mapping.columns.some((column) => column.target === "jsonb"));
       for (const mapping of mappings) {
         currentTable = mapping.table;
-        if (!setProblemsKnown && (!source.uniqueIdTables.has(mapping.table) || PARENT_REFERENCES[mapping.table].length > 0)) {
-          for (const [table, problems] of await setProblemsSearch) setProblems.set(table, problems);
-          setProblemsKnown = true;
-        }
+        if (!source.uniqueIdTables.has(mapping.table) || PARENT_REFERENCES[mapping.table].length > 0) await awaitSetProblems();
         const totalRows = await countSourceRows(source, mapping.table);
         const checksum = options.verify && !deferred.includes(mapping) ? new TableChecksum() : null;
         const loaded = await copyTable(client, source, mapping, tracker.gateFor(mapping), checksum, (progress) =>
@@ -121,11 +121,10 @@ export async function importDuckDb(input: ImportOptions): Promise<ImportSummary>
         outcome = "bad-rows";
       } else {
         // The JSON tables' checksums are computed while PostgreSQL rebuilds: JavaScript waits then anyway.
-        if (!setProblemsKnown) for (const [table, problems] of await setProblemsSearch) setProblems.set(table, problems);
+        await awaitSetProblems();
         if (deferred.length > 0) {
-          const pass = checksumSource(client, source, deferred, setProblems, { ids: tracker.rejectedIdsByTable(), counts: tracker.counts });
-          pass.catch(() => undefined); // handled where it is awaited; this keeps an early failure from being "unhandled"
-          checksumPasses.push(pass);
+          checksumPass = checksumSource(client, source, deferred, setProblems, { ids: tracker.rejectedIdsByTable(), counts: tracker.counts });
+          checksumPass.catch(() => undefined); // handled where it is awaited; this keeps an early failure from being "unhandled"
         }
         for (const [index, structure] of structures.entries()) {
           currentTable = structure.table;
@@ -137,7 +136,7 @@ export async function importDuckDb(input: ImportOptions): Promise<ImportSummary>
         currentStructure = undefined;
         await resetSequences(client);
         if (options.verify) {
-          for (const states of await Promise.all(checksumPasses)) for (const state of states) checksummed.set(state.mapping.table, state);
+          for (const state of (await checksumPass) ?? []) checksummed.set(state.mapping.table, state);
           const sources = mappings.map((mapping) => checksummed.get(mapping.table) as SourceTableState);
           for (const state of sources) onProgress({ phase: "verify", table: state.mapping.table });
           verification = await verifyAgainstTarget(client, sources, validatedReferences(structures));
@@ -171,8 +170,8 @@ export async function importDuckDb(input: ImportOptions): Promise<ImportSummary>
       await client.end().catch(() => undefined);
     }
   } finally {
-    // The checksum passes read DuckDB: let them end (or fail) before the source closes under them.
-    await Promise.allSettled([...checksumPasses, setProblemsSearch]);
+    // The checksum pass and the set-problem search read DuckDB: let them end (or fail) before it closes.
+    await Promise.allSettled([checksumPass, setProblemsSearch]);
     rejects?.close();
     source.close();
   }

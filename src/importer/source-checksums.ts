@@ -31,16 +31,10 @@ export async function checksumSource(
 ): Promise<SourceTableState[]> {
   const replay = new RejectTracker(setProblems, null, loadPass.ids);
   const states: SourceTableState[] = [];
-  // Its own DuckDB connection: the import goes on reading the next tables with the main one meanwhile.
-  const connection = await source.connect();
-  try {
-    for (const mapping of mappings) {
-      const checksum = new TableChecksum();
-      await copyTable(client, { ...source, connection }, mapping, replay.gateFor(mapping), checksum, () => undefined, false);
-      states.push({ mapping, checksum, rejectedRows: loadPass.counts.get(mapping.table) ?? 0 });
-    }
-  } finally {
-    connection.closeSync();
+  for (const mapping of mappings) {
+    const checksum = new TableChecksum();
+    await copyTable(client, source, mapping, replay.gateFor(mapping), checksum, () => undefined, false);
+    states.push({ mapping, checksum, rejectedRows: loadPass.counts.get(mapping.table) ?? 0 });
   }
   return states;
 }
