@@ -58,7 +58,9 @@ export async function connectDatabase(options: ConnectOptions = {}): Promise<Dat
     throw new DatabaseUnavailableError(target, safeErrorReason(error, config.password), { cause: error });
   }
 
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  // Prisma gives up starting a transaction after 2 s by default, while a query waits connectionTimeoutMs
+  // for a pool connection: a transaction waits as long (the pool's own timeout fires first, with its error).
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool), transactionOptions: { maxWait: config.connectionTimeoutMs + 1_000 } });
   let closing: Promise<void> | undefined;
   return Object.freeze({
     prisma,

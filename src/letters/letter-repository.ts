@@ -130,7 +130,10 @@ export class LetterRepository {
   }
 
   /**
-   * The letter with this id, with the children `include` asks for, or `null` when there is none.
+   * The letter with this id, with the children `include` asks for, or `null` when there is none. The
+   * letter and its children are read in one snapshot (a REPEATABLE READ transaction, or the caller's
+   * transaction on a transaction client): they always belong together, even while the pipeline replaces
+   * or deletes the letter.
    *
    * @throws {ValidationError} when `id` is not a positive integer or `include` has unknown keys.
    * @throws {DatabaseUnavailableError} when PostgreSQL cannot be reached.
@@ -138,10 +141,14 @@ export class LetterRepository {
   async findById<const I extends LetterInclude = {}>(id: number, include?: I): Promise<LetterWith<I> | null> {
     const letterId = parseInput(idSchema, id, "letter id");
     const children = parseInput(letterIncludeSchema.optional(), include, "include");
-    return this.#run(async (client) => {
+    const read = async (client: Queryable) => {
       const letter = await selectLetter(client, letterId);
       return letter === null ? null : ((await withChildren(client, letter, children)) as LetterWith<I>);
-    });
+    };
+    // With children, several statements: one snapshot, so that a replace or delete committed meanwhile
+    // cannot leave the letter with some of its children missing.
+    const withAnyChild = children !== undefined && Object.values(children).some(Boolean);
+    return withAnyChild ? this.#snapshot(read) : this.#run(read);
   }
 
   /**
@@ -302,6 +309,16 @@ export class LetterRepository {
   /** Runs `work` on the client, with database errors mapped. */
   #run<T>(work: (client: Queryable) => Promise<T>): Promise<T> {
     return withMappedErrors(() => work(this.#client));
+  }
+
+  /**
+   * Runs reads that must agree with each other in one snapshot: a new REPEATABLE READ transaction on a
+   * full client (read-only work there never meets a serialization failure), the caller's transaction on
+   * a transaction client.
+   */
+  #snapshot<T>(work: (client: Queryable) => Promise<T>): Promise<T> {
+    const client = this.#client;
+    return withMappedErrors(() => ("$transaction" in client ? client.$transaction(work, { isolationLevel: "RepeatableRead" }) : work(client)));
   }
 
   /** Runs `work` in a transaction: a new one on a full client, the caller's on a transaction client. */

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { connectDatabase } from "../../src/client/database-client.ts";
 import { checkDatabaseHealth } from "../../src/client/health-check.ts";
 import { DatabaseUnavailableError } from "../../src/errors.ts";
+import { LetterRepository } from "../../src/letters/letter-repository.ts";
 import { readMigrationFiles } from "../../src/migrate/migration-files.ts";
 import { databaseUrlFor } from "../support/database-url-for.ts";
 import { useTestDatabase } from "../support/test-database.ts";
@@ -46,6 +47,47 @@ describe("connectDatabase", () => {
     const error = await connectDatabase({ databaseUrl: url.toString(), env: {} }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(DatabaseUnavailableError);
     expect((error as Error).message).not.toContain("wrong-Secret-42");
+  });
+});
+
+describe("connectDatabase: transactions and a busy pool", () => {
+  it("a transaction waits for a pool connection as long as a query does (connectionTimeoutMs), not Prisma's 2 s", async () => {
+    const db = await database.connect({ poolSize: 1, connectionTimeoutMs: 10_000 });
+    try {
+      const held = await db.pool.connect();
+      let released = false;
+      const releaseHeld = () => {
+        if (!released) held.release();
+        released = true;
+      };
+      const timer = setTimeout(releaseHeld, 2_500);
+      try {
+        const started = performance.now();
+        const result = await db.prisma.$transaction(async (tx) => tx.$queryRaw<{ one: number }[]>`SELECT 1::int AS one`);
+        expect(result).toEqual([{ one: 1 }]);
+        expect(performance.now() - started).toBeGreaterThanOrEqual(2_000);
+      } finally {
+        clearTimeout(timer);
+        releaseHeld();
+      }
+    } finally {
+      await db.close();
+    }
+  });
+});
+
+describe("connectDatabase: a pool busy for longer than connectionTimeoutMs", () => {
+  it("fails a repository transaction with DatabaseUnavailableError", async () => {
+    const db = await database.connect({ poolSize: 1, connectionTimeoutMs: 300 });
+    const held = await db.pool.connect();
+    try {
+      const letters = new LetterRepository(db.prisma);
+      const error = await letters.create({ documentName: "busy.pdf", sourceFilePath: "/busy.pdf" }).catch((thrown: unknown) => thrown);
+      expect(error).toBeInstanceOf(DatabaseUnavailableError);
+    } finally {
+      held.release();
+      await db.close();
+    }
   });
 });
 

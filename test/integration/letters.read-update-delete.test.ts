@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { NotFoundError, ValidationError } from "../../src/errors.ts";
+import type { PrismaClient } from "../../src/generated/prisma/client.ts";
 import { LetterRepository } from "../../src/letters/letter-repository.ts";
 import { useTestDatabase } from "../support/test-database.ts";
 
@@ -51,6 +52,40 @@ describe("LetterRepository: read by id", () => {
         await expect(letters.findById(bad)).rejects.toBeInstanceOf(ValidationError);
       }
       await expect(letters.findById(1, { products: true, children: true } as never)).rejects.toThrow(/include:\n {2}- children: is not a known field/);
+    } finally {
+      await db.close();
+    }
+  });
+});
+
+describe("LetterRepository: a letter and its children come from one snapshot", () => {
+  it("a delete committed between the letter's query and its children's does not strip the children", async () => {
+    const db = await database.connect();
+    try {
+      const letters = new LetterRepository(db.prisma);
+      const stored = await letters.create(letterWithChildren("snapshot"));
+      // Just before the products are read, another connection deletes the letter (and, by cascade, its children).
+      let deletedMeanwhile = false;
+      const racing = db.prisma.$extends({
+        query: {
+          letterProduct: {
+            async findMany({ args, query }) {
+              if (!deletedMeanwhile) {
+                deletedMeanwhile = true;
+                await db.pool.query("DELETE FROM letters WHERE id = $1", [stored.id]);
+              }
+              return query(args);
+            },
+          },
+        },
+      }) as unknown as PrismaClient;
+
+      const read = await new LetterRepository(racing).getById(stored.id, { products: true, matches: true, debugSteps: true });
+      expect(deletedMeanwhile).toBe(true);
+      expect(read.products).toEqual(stored.products);
+      expect(read.matches).toEqual(stored.matches);
+      expect(read.debugSteps).toEqual(stored.debugSteps);
+      expect(await letters.findById(stored.id)).toBeNull();
     } finally {
       await db.close();
     }
