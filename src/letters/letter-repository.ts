@@ -145,10 +145,11 @@ export class LetterRepository {
       const letter = await selectLetter(client, letterId);
       return letter === null ? null : ((await withChildren(client, letter, children)) as LetterWith<I>);
     };
-    // With children, several statements: one snapshot, so that a replace or delete committed meanwhile
-    // cannot leave the letter with some of its children missing.
+    // With children, several statements: one snapshot (REPEATABLE READ; read-only work never meets a
+    // serialization failure there), so that a replace or delete committed meanwhile cannot leave the
+    // letter with some of its children missing.
     const withAnyChild = children !== undefined && Object.values(children).some(Boolean);
-    return withAnyChild ? this.#snapshot(read) : this.#run(read);
+    return withAnyChild ? this.#transaction(read, { isolationLevel: "RepeatableRead" }) : this.#run(read);
   }
 
   /**
@@ -312,19 +313,12 @@ export class LetterRepository {
   }
 
   /**
-   * Runs reads that must agree with each other in one snapshot: a new REPEATABLE READ transaction on a
-   * full client (read-only work there never meets a serialization failure), the caller's transaction on
-   * a transaction client.
+   * Runs `work` in a transaction: a new one on a full client (READ COMMITTED unless `options` says
+   * otherwise), the caller's on a transaction client.
    */
-  #snapshot<T>(work: (client: Queryable) => Promise<T>): Promise<T> {
+  #transaction<T>(work: (tx: Queryable) => Promise<T>, options: { isolationLevel?: Prisma.TransactionIsolationLevel } = {}): Promise<T> {
     const client = this.#client;
-    return withMappedErrors(() => ("$transaction" in client ? client.$transaction(work, { isolationLevel: "RepeatableRead" }) : work(client)));
-  }
-
-  /** Runs `work` in a transaction: a new one on a full client, the caller's on a transaction client. */
-  #transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
-    const client = this.#client;
-    return withMappedErrors(() => ("$transaction" in client ? client.$transaction(work) : work(client)));
+    return withMappedErrors(() => ("$transaction" in client ? client.$transaction(work, options) : work(client)));
   }
 }
 

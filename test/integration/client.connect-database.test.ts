@@ -55,20 +55,14 @@ describe("connectDatabase: transactions and a busy pool", () => {
     const db = await database.connect({ poolSize: 1, connectionTimeoutMs: 10_000 });
     try {
       const held = await db.pool.connect();
-      let released = false;
-      const releaseHeld = () => {
-        if (!released) held.release();
-        released = true;
-      };
-      const timer = setTimeout(releaseHeld, 2_500);
+      const released = new Promise<void>((resolve) => setTimeout(() => resolve(held.release()), 2_500));
       try {
         const started = performance.now();
         const result = await db.prisma.$transaction(async (tx) => tx.$queryRaw<{ one: number }[]>`SELECT 1::int AS one`);
         expect(result).toEqual([{ one: 1 }]);
         expect(performance.now() - started).toBeGreaterThanOrEqual(2_000);
       } finally {
-        clearTimeout(timer);
-        releaseHeld();
+        await released;
       }
     } finally {
       await db.close();
