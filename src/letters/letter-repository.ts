@@ -24,7 +24,8 @@ import { searchTotal } from "./search-total.ts";
 import { cachedStatistics, statisticsOptionsSchema, type StatisticsOptions } from "./statistics-cache.ts";
 import { letterCursorSearchInputSchema, letterSearchInputSchema, type LetterCursorSearchInput, type LetterSearchInput } from "./letter-search-schemas.ts";
 import { statisticsQuery, toLetterStatistics, type StatisticsRow } from "./letter-statistics.ts";
-import { definedOnly, insertLetterGraph, selectLetter, withChildren, type Queryable } from "./letter-store.ts";
+import { definedOnly, insertLetterGraph, type Queryable } from "./letter-store.ts";
+import { selectLetterWith } from "./letter-with-children-query.ts";
 import type {
   DebugStepRecord,
   IncludeAll,
@@ -88,7 +89,7 @@ export class LetterRepository {
     const data = parseInput(createLetterInputSchema, input, "letter");
     return this.#transaction(async (tx) => {
       const id = await insertLetterGraph(tx, data);
-      return withChildren(tx, (await selectLetter(tx, id))!, INCLUDE_ALL);
+      return (await selectLetterWith(tx, id, INCLUDE_ALL))!;
     });
   }
 
@@ -124,16 +125,15 @@ export class LetterRepository {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(${FILE_HASH_LOCK_SPACE}::int, hashtext(${data.fileHash}))`;
       const replaced = await tx.$queryRaw<{ id: number }[]>`DELETE FROM letters WHERE file_hash = ${data.fileHash} RETURNING id`;
       const id = await insertLetterGraph(tx, data);
-      const letter = await withChildren(tx, (await selectLetter(tx, id))!, INCLUDE_ALL);
+      const letter = (await selectLetterWith(tx, id, INCLUDE_ALL))!;
       return { letter, replacedIds: replaced.map((row) => row.id).sort((a, b) => a - b) };
     });
   }
 
   /**
    * The letter with this id, with the children `include` asks for, or `null` when there is none. The
-   * letter and its children are read in one snapshot (a REPEATABLE READ transaction, or the caller's
-   * transaction on a transaction client): they always belong together, even while the pipeline replaces
-   * or deletes the letter.
+   * letter and its children are read by one statement, so from one snapshot: they always belong
+   * together, even while the pipeline replaces or deletes the letter.
    *
    * @throws {ValidationError} when `id` is not a positive integer or `include` has unknown keys.
    * @throws {DatabaseUnavailableError} when PostgreSQL cannot be reached.
@@ -141,15 +141,7 @@ export class LetterRepository {
   async findById<const I extends LetterInclude = {}>(id: number, include?: I): Promise<LetterWith<I> | null> {
     const letterId = parseInput(idSchema, id, "letter id");
     const children = parseInput(letterIncludeSchema.optional(), include, "include");
-    const read = async (client: Queryable) => {
-      const letter = await selectLetter(client, letterId);
-      return letter === null ? null : ((await withChildren(client, letter, children)) as LetterWith<I>);
-    };
-    // With children, several statements: one snapshot (REPEATABLE READ; read-only work never meets a
-    // serialization failure there), so that a replace or delete committed meanwhile cannot leave the
-    // letter with some of its children missing.
-    const withAnyChild = children !== undefined && Object.values(children).some(Boolean);
-    return withAnyChild ? this.#transaction(read, { isolationLevel: "RepeatableRead" }) : this.#run(read);
+    return this.#run((client) => selectLetterWith(client, letterId, children) as Promise<LetterWith<I> | null>);
   }
 
   /**
@@ -312,13 +304,9 @@ export class LetterRepository {
     return withMappedErrors(() => work(this.#client));
   }
 
-  /**
-   * Runs `work` in a transaction: a new one on a full client (READ COMMITTED unless `options` says
-   * otherwise), the caller's on a transaction client.
-   */
-  #transaction<T>(work: (tx: Queryable) => Promise<T>, options: { isolationLevel?: Prisma.TransactionIsolationLevel } = {}): Promise<T> {
+  /** Runs `work` in a transaction: a new one on a full client, the caller's on a transaction client. */
+  #transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
     const client = this.#client;
-    return withMappedErrors(() => ("$transaction" in client ? client.$transaction(work, options) : work(client)));
+    return withMappedErrors(() => ("$transaction" in client ? client.$transaction(work) : work(client)));
   }
 }
-

@@ -1,8 +1,6 @@
 import { Prisma } from "../generated/prisma/client.ts";
 import type { JsonValue } from "./json-value.ts";
-import { LETTER_COLUMNS, toLetterRecord, type LetterRow } from "./letter-row.ts";
-import type { LetterData, LetterInclude } from "./letter-schemas.ts";
-import type { LetterRecord, LetterWith } from "./letter-types.ts";
+import type { LetterData } from "./letter-schemas.ts";
 
 /** A client to run queries on: the package's Prisma client or a transaction client of it. */
 export type Queryable = Prisma.TransactionClient;
@@ -60,25 +58,4 @@ export async function insertLetterGraph(tx: Queryable, data: LetterData): Promis
     await tx.processingDebug.createMany({ data: debugSteps.map((step) => ({ ...definedOnly(step), letterId: letter.id })) });
   }
   return letter.id;
-}
-
-/** Reads one letter by id, or `null`. */
-export async function selectLetter(client: Queryable, id: number): Promise<LetterRecord | null> {
-  const rows = await client.$queryRaw<LetterRow[]>`SELECT ${LETTER_COLUMNS} FROM letters l WHERE l.id = ${id}`;
-  return rows[0] === undefined ? null : toLetterRecord(rows[0]);
-}
-
-/** Adds the children `include` asks for to `letter`, each list in id (insertion) order. */
-export async function withChildren<I extends LetterInclude | undefined>(
-  client: Queryable,
-  letter: LetterRecord,
-  include: I,
-): Promise<LetterWith<I>> {
-  const where = { letterId: letter.id };
-  const orderBy = { id: "asc" } as const;
-  const result: Record<string, unknown> = { ...letter };
-  if (include?.products) result["products"] = await client.letterProduct.findMany({ where, orderBy });
-  if (include?.matches) result["matches"] = await client.letterProductMatch.findMany({ where, orderBy });
-  if (include?.debugSteps) result["debugSteps"] = await client.processingDebug.findMany({ where, orderBy });
-  return result as LetterWith<I>;
 }

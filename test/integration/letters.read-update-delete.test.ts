@@ -58,34 +58,100 @@ describe("LetterRepository: read by id", () => {
   });
 });
 
-describe("LetterRepository: a letter and its children come from one snapshot", () => {
-  it("a delete committed between the letter's query and its children's does not strip the children", async () => {
+describe("LetterRepository: a letter and its children come from one statement", () => {
+  it("is one statement, so a delete committed right after it cannot strip the children", async () => {
     const db = await database.connect();
     try {
       const letters = new LetterRepository(db.prisma);
       const stored = await letters.create(letterWithChildren("snapshot"));
-      // Just before the products are read, another connection deletes the letter (and, by cascade, its children).
-      let deletedMeanwhile = false;
+      // Right after the repository's first statement, another connection deletes the letter (and, by
+      // cascade, its children): a read of the children by later statements would find none.
+      const operations: string[] = [];
       const racing = db.prisma.$extends({
         query: {
-          letterProduct: {
-            async findMany({ args, query }) {
-              if (!deletedMeanwhile) {
-                deletedMeanwhile = true;
-                await db.pool.query("DELETE FROM letters WHERE id = $1", [stored.id]);
-              }
-              return query(args);
-            },
+          async $allOperations({ operation, args, query }) {
+            const result = await query(args);
+            operations.push(operation);
+            if (operations.length === 1) await db.pool.query("DELETE FROM letters WHERE id = $1", [stored.id]);
+            return result;
           },
         },
       }) as unknown as PrismaClient;
 
       const read = await new LetterRepository(racing).getById(stored.id, { products: true, matches: true, debugSteps: true });
-      expect(deletedMeanwhile).toBe(true);
+      expect(operations).toEqual(["$queryRaw"]);
       expect(read.products).toEqual(stored.products);
       expect(read.matches).toEqual(stored.matches);
       expect(read.debugSteps).toEqual(stored.debugSteps);
       expect(await letters.findById(stored.id)).toBeNull();
+    } finally {
+      await db.close();
+    }
+  });
+
+  it("decodes every child column exactly as Prisma's findMany does, edge values included", async () => {
+    const db = await database.connect();
+    try {
+      // Rows the importer can bring from DuckDB: REAL NaN, -0, ±Infinity and extremes; timestamps at the
+      // microsecond, before 1970, BC and ±infinity; every column with a value of its own, so that a column
+      // read into the wrong field shows.
+      const [{ id }] = await database.sql<{ id: number }>(
+        "INSERT INTO letters (document_name, source_file_path) VALUES ('edge.pdf', '/edge.pdf') RETURNING id",
+      );
+      const scores = ["NaN", "-0", "Infinity", "-Infinity", "0.1", "3.4028235e38", "1e-45", null];
+      await database.sql(
+        `INSERT INTO letter_products (letter_id, product_identifier, range_label, subrange_label, product_line,
+           product_description, obsolescence_status, end_of_service_date, replacement_suggestions, confidence_score, validation_status)
+         SELECT $1, 'id' || n, 'range' || n, 'sub' || n, 'line' || n, 'desc' || n, 'obs' || n, 'eos' || n, 'repl' || n,
+                (ARRAY[${scores.map((score) => (score === null ? "NULL" : `'${score}'`)).join(", ")}]::real[])[n], 'val' || n
+         FROM generate_series(1, ${scores.length}) AS n`,
+        [id],
+      );
+      await database.sql("INSERT INTO letter_products (letter_id) VALUES ($1)", [id]);
+      const times = ["2024-01-02 03:04:05.123456", "1960-01-02 03:04:05.999999", "0044-03-15 12:00:00 BC", "infinity", "-infinity", "0001-01-01 00:00:00", null];
+      await database.sql(
+        `INSERT INTO letter_product_matches (letter_id, letter_product_id, ibcatalogue_product_identifier, match_confidence, match_reason,
+           technical_match_score, nomenclature_match_score, product_line_match_score, match_type, range_based_matching, created_at)
+         SELECT $1, (SELECT min(id) FROM letter_products WHERE letter_id = $1) + n - 1, 'cat' || n, (ARRAY[0.5, 'NaN', '-0']::real[])[n % 3 + 1],
+                'why' || n, n + 0.25, 'Infinity', n - 0.5, 'type' || n, n % 2 = 0, (ARRAY[${times.map((time) => (time === null ? "NULL" : `'${time}'`)).join(", ")}]::timestamp[])[n]
+         FROM generate_series(1, ${times.length}) AS n`,
+        [id],
+      );
+      await database.sql(
+        `INSERT INTO processing_debug (letter_id, processing_step, step_timestamp, step_duration_ms, step_success, step_details, error_message)
+         SELECT $1, 'step' || n, (ARRAY[${times.map((time) => (time === null ? "NULL" : `'${time}'`)).join(", ")}]::timestamp[])[n],
+                (ARRAY[${scores.map((score) => (score === null ? "NULL" : `'${score}'`)).join(", ")}]::real[])[n], n % 2 = 1, 'details' || n, NULL
+         FROM generate_series(1, ${times.length}) AS n`,
+        [id],
+      );
+
+      const read = await new LetterRepository(db.prisma).getById(id, { products: true, matches: true, debugSteps: true });
+      const where = { letterId: id };
+      const orderBy = { id: "asc" } as const;
+      const [products, matches, debugSteps] = await Promise.all([
+        db.prisma.letterProduct.findMany({ where, orderBy }),
+        db.prisma.letterProductMatch.findMany({ where, orderBy }),
+        db.prisma.processingDebug.findMany({ where, orderBy }),
+      ]);
+      expect(products).toHaveLength(scores.length + 1);
+      expect(matches).toHaveLength(times.length);
+      expect(debugSteps).toHaveLength(times.length);
+      // Object.is per value: NaN equals NaN, -0 differs from 0, Invalid Dates equal each other.
+      const same = (actual: unknown[], expected: unknown[]) => {
+        expect(actual.map((row) => Object.keys(row as object))).toEqual(expected.map((row) => Object.keys(row as object)));
+        actual.forEach((row, index) => {
+          for (const [field, value] of Object.entries(row as object)) {
+            const wanted = (expected[index] as Record<string, unknown>)[field];
+            const comparable = (item: unknown) => (item instanceof Date ? `Date ${item.getTime()}` : item);
+            expect(Object.is(comparable(value), comparable(wanted)), `row ${index} ${field}: ${String(value)} vs ${String(wanted)}`).toBe(true);
+          }
+        });
+      };
+      same(read.products, products);
+      same(read.matches, matches);
+      same(read.debugSteps, debugSteps);
+      expect(read.products.map((product) => product.confidenceScore)).toEqual([NaN, -0, Infinity, -Infinity, 0.1, 3.4028235e38, 1e-45, null, 0]);
+      expect(read.debugSteps[0]!.stepTimestamp).toEqual(new Date("2024-01-02T03:04:05.123Z"));
     } finally {
       await db.close();
     }

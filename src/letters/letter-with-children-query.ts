@@ -1,0 +1,117 @@
+import { Prisma } from "../generated/prisma/client.ts";
+import type { LetterProduct, LetterProductMatch, ProcessingDebug } from "../generated/prisma/client.ts";
+import { LETTER_COLUMNS, toLetterRecord, type LetterRow } from "./letter-row.ts";
+import type { LetterInclude } from "./letter-schemas.ts";
+import type { Queryable } from "./letter-store.ts";
+import type { LetterWith } from "./letter-types.ts";
+
+// A letter and its children are read by ONE statement: one round trip, and one snapshot even under READ
+// COMMITTED, so a replace or delete committed meanwhile cannot leave the letter with some of its children
+// missing. Each child row comes back as the table's own typed columns, which the driver adapter decodes
+// exactly as Prisma's findMany does (REAL NaN, -0 and Infinity; timestamps to the millisecond).
+
+/** Each field of a child model and its column. `satisfies` makes a field added to the schema a compile error here. */
+const PRODUCT_COLUMNS = {
+  id: "id",
+  letterId: "letter_id",
+  productIdentifier: "product_identifier",
+  rangeLabel: "range_label",
+  subrangeLabel: "subrange_label",
+  productLine: "product_line",
+  productDescription: "product_description",
+  obsolescenceStatus: "obsolescence_status",
+  endOfServiceDate: "end_of_service_date",
+  replacementSuggestions: "replacement_suggestions",
+  confidenceScore: "confidence_score",
+  validationStatus: "validation_status",
+} as const satisfies Record<keyof LetterProduct, string>;
+
+const MATCH_COLUMNS = {
+  id: "id",
+  letterId: "letter_id",
+  letterProductId: "letter_product_id",
+  ibcatalogueProductIdentifier: "ibcatalogue_product_identifier",
+  matchConfidence: "match_confidence",
+  matchReason: "match_reason",
+  technicalMatchScore: "technical_match_score",
+  nomenclatureMatchScore: "nomenclature_match_score",
+  productLineMatchScore: "product_line_match_score",
+  matchType: "match_type",
+  rangeBasedMatching: "range_based_matching",
+  createdAt: "created_at",
+} as const satisfies Record<keyof LetterProductMatch, string>;
+
+const DEBUG_STEP_COLUMNS = {
+  id: "id",
+  letterId: "letter_id",
+  processingStep: "processing_step",
+  stepTimestamp: "step_timestamp",
+  stepDurationMs: "step_duration_ms",
+  stepSuccess: "step_success",
+  stepDetails: "step_details",
+  errorMessage: "error_message",
+} as const satisfies Record<keyof ProcessingDebug, string>;
+
+interface ChildTable {
+  /** The `include` key, and the property of the result. */
+  key: keyof LetterInclude;
+  table: string;
+  /** Its alias in the query; its columns come back as `"<alias>.<field>"`. */
+  alias: string;
+  columns: Record<string, string>;
+}
+
+// Their order is each row's `part` (the letter is 0), which orders the result.
+const CHILD_TABLES: readonly ChildTable[] = [
+  { key: "products", table: "letter_products", alias: "p", columns: PRODUCT_COLUMNS },
+  { key: "matches", table: "letter_product_matches", alias: "m", columns: MATCH_COLUMNS },
+  { key: "debugSteps", table: "processing_debug", alias: "d", columns: DEBUG_STEP_COLUMNS },
+];
+
+type ResultRow = LetterRow & { part: number } & Record<string, unknown>;
+
+/**
+ * The statement: one driving row per result row (`part` 0 for the letter, then each child's id), joined
+ * to its table by primary key, so that the letter's columns come once and each child's columns come in
+ * their own type.
+ */
+function letterWithChildrenQuery(id: number, children: readonly ChildTable[]): Prisma.Sql {
+  const drivers = [
+    Prisma.sql`SELECT 0 AS part, CAST(${id} AS int) AS row_id`,
+    ...children.map(
+      (child) =>
+        Prisma.sql`SELECT ${CHILD_TABLES.indexOf(child) + 1}, id FROM ${Prisma.raw(child.table)} WHERE letter_id = CAST(${id} AS int)`,
+    ),
+  ];
+  const selected = children.flatMap((child) =>
+    Object.entries(child.columns).map(([field, column]) => Prisma.raw(`${child.alias}.${column} AS "${child.alias}.${field}"`)),
+  );
+  const joins = children.map((child) =>
+    Prisma.raw(`LEFT JOIN ${child.table} ${child.alias} ON c.part = ${CHILD_TABLES.indexOf(child) + 1} AND ${child.alias}.id = c.row_id`),
+  );
+  return Prisma.sql`SELECT c.part, ${Prisma.join([LETTER_COLUMNS, ...selected])}
+    FROM (${Prisma.join(drivers, " UNION ALL ")}) AS c
+    LEFT JOIN letters l ON c.part = 0 AND l.id = c.row_id
+    ${joins.length === 0 ? Prisma.empty : Prisma.join(joins, " ")}
+    ORDER BY c.part, c.row_id`;
+}
+
+/**
+ * Reads the letter with this id and the children `include` asks for (each list in id order) in one
+ * statement, or `null` when there is no such letter.
+ */
+export async function selectLetterWith<I extends LetterInclude | undefined>(client: Queryable, id: number, include: I): Promise<LetterWith<I> | null> {
+  const children = CHILD_TABLES.filter((child) => include?.[child.key] === true);
+  const rows = await client.$queryRaw<ResultRow[]>(letterWithChildrenQuery(id, children));
+  const [letterRow] = rows;
+  if (letterRow === undefined || letterRow.id === null) return null;
+
+  const result: Record<string, unknown> = { ...toLetterRecord(letterRow) };
+  for (const child of children) result[child.key] = [];
+  for (const row of rows.slice(1)) {
+    const child = CHILD_TABLES[row.part - 1]!;
+    const record = Object.fromEntries(Object.keys(child.columns).map((field) => [field, row[`${child.alias}.${field}`]]));
+    (result[child.key] as unknown[]).push(record);
+  }
+  return result as LetterWith<I>;
+}
