@@ -68,32 +68,39 @@ const CHILD_TABLES: readonly ChildTable[] = [
   { key: "debugSteps", table: "processing_debug", alias: "d", columns: DEBUG_STEP_COLUMNS },
 ];
 
+/** A child's `part` in the statement (the letter's is 0). */
+const part = (child: ChildTable) => CHILD_TABLES.indexOf(child) + 1;
+
 type ResultRow = LetterRow & { part: number } & Record<string, unknown>;
 
 /**
- * The statement: one driving row per result row (`part` 0 for the letter, then each child's id), joined
- * to its table by primary key, so that the letter's columns come once and each child's columns come in
- * their own type.
+ * The statement: one driving row per result row (`part` 0 for the letter, then one per child, with that
+ * child's id in its own column and NULL in the others), joined to each table by primary key. The letter's
+ * columns come once, each child's columns in their own type, and a NULL id costs no index lookup.
  */
 function letterWithChildrenQuery(id: number, children: readonly ChildTable[]): Prisma.Sql {
-  const drivers = [
-    Prisma.sql`SELECT 0 AS part, CAST(${id} AS int) AS row_id`,
-    ...children.map(
-      (child) =>
-        Prisma.sql`SELECT ${CHILD_TABLES.indexOf(child) + 1}, id FROM ${Prisma.raw(child.table)} WHERE letter_id = CAST(${id} AS int)`,
-    ),
-  ];
+  const letterId = Prisma.sql`CAST(${id} AS int)`;
+  const driver = (child: ChildTable | undefined) => {
+    const columns = [
+      Prisma.raw(`${child === undefined ? 0 : part(child)} AS part`),
+      child === undefined ? Prisma.sql`${letterId} AS letter_id` : Prisma.raw("NULL::int AS letter_id"),
+      ...children.map((other) => Prisma.raw(`${other === child ? "id" : "NULL::int"} AS ${other.alias}_id`)),
+    ];
+    const from = child === undefined ? Prisma.empty : Prisma.sql`FROM ${Prisma.raw(child.table)} WHERE letter_id = ${letterId}`;
+    return Prisma.sql`SELECT ${Prisma.join(columns)} ${from}`;
+  };
+  const drivers = [driver(undefined), ...children.map(driver)];
   const selected = children.flatMap((child) =>
     Object.entries(child.columns).map(([field, column]) => Prisma.raw(`${child.alias}.${column} AS "${child.alias}.${field}"`)),
   );
-  const joins = children.map((child) =>
-    Prisma.raw(`LEFT JOIN ${child.table} ${child.alias} ON c.part = ${CHILD_TABLES.indexOf(child) + 1} AND ${child.alias}.id = c.row_id`),
-  );
+  const joins = children.map((child) => Prisma.raw(`LEFT JOIN ${child.table} ${child.alias} ON ${child.alias}.id = c.${child.alias}_id`));
+  // Within a part only that part's id column is set: ordering by all of them orders each list by id.
+  const order = [Prisma.raw("c.part"), ...children.map((child) => Prisma.raw(`c.${child.alias}_id`))];
   return Prisma.sql`SELECT c.part, ${Prisma.join([LETTER_COLUMNS, ...selected])}
     FROM (${Prisma.join(drivers, " UNION ALL ")}) AS c
-    LEFT JOIN letters l ON c.part = 0 AND l.id = c.row_id
+    LEFT JOIN letters l ON l.id = c.letter_id
     ${joins.length === 0 ? Prisma.empty : Prisma.join(joins, " ")}
-    ORDER BY c.part, c.row_id`;
+    ORDER BY ${Prisma.join(order)}`;
 }
 
 /**

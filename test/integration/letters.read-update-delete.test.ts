@@ -95,9 +95,10 @@ describe("LetterRepository: a letter and its children come from one statement", 
       // Rows the importer can bring from DuckDB: REAL NaN, -0, ±Infinity and extremes; timestamps at the
       // microsecond, before 1970, BC and ±infinity; every column with a value of its own, so that a column
       // read into the wrong field shows.
-      const [{ id }] = await database.sql<{ id: number }>(
+      const [letter] = await database.sql<{ id: number }>(
         "INSERT INTO letters (document_name, source_file_path) VALUES ('edge.pdf', '/edge.pdf') RETURNING id",
       );
+      const id = letter!.id;
       const scores = ["NaN", "-0", "Infinity", "-Infinity", "0.1", "3.4028235e38", "1e-45", null];
       await database.sql(
         `INSERT INTO letter_products (letter_id, product_identifier, range_label, subrange_label, product_line,

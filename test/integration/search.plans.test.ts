@@ -48,7 +48,7 @@ async function capture(work: (letters: LetterRepository) => Promise<unknown>): P
   } finally {
     await db.close();
   }
-  return captured.filter((query) => /\bFROM letters l\b/.test(query.text) && !query.text.trimStart().startsWith("EXPLAIN"));
+  return captured.filter((query) => /\b(FROM|JOIN) letters l\b/.test(query.text) && !query.text.trimStart().startsWith("EXPLAIN"));
 }
 
 /** EXPLAIN (FORMAT JSON) of each captured statement, with its own parameters, as plan nodes. */
@@ -217,5 +217,19 @@ describe("plans of LetterRepository.searchByCursor", () => {
       await letters.searchByCursor({ query: rareTerm });
     });
     expectNoFullScan(await plansOf(queries));
+  });
+});
+
+describe("plan of LetterRepository.getById", () => {
+  it("reads a letter and all its children by index, in one statement", async () => {
+    const queries = await capture(async (letters) => {
+      const letter = await letters.getById(4242, { products: true, matches: true, debugSteps: true });
+      expect(letter.products.length).toBeGreaterThan(0);
+    });
+    expect(queries).toHaveLength(1);
+    const plans = await plansOf(queries);
+    expectNoFullScan(plans, ["letters", "letter_products", "letter_product_matches"]);
+    const used = indexesUsed(plans);
+    for (const index of ["idx_products_letter_id", "letter_products_pkey", "idx_matches_letter_id"]) expect(used, index).toContain(index);
   });
 });
