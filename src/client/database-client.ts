@@ -4,6 +4,7 @@ import { resolveDatabaseConfig, describeDatabaseTarget, type DatabaseConfig, typ
 import { DatabaseUnavailableError } from "../errors.ts";
 import { PrismaClient } from "../generated/prisma/client.ts";
 import { poolConfigFor } from "./pool-config.ts";
+import { preparedStatementName } from "./prepared-statement.ts";
 import { safeErrorReason } from "./safe-error-reason.ts";
 
 /** Options of {@link connectDatabase}: the connection settings, plus what to do with background pool errors. */
@@ -60,7 +61,11 @@ export async function connectDatabase(options: ConnectOptions = {}): Promise<Dat
 
   // Prisma gives up starting a transaction after 2 s by default, while a query waits connectionTimeoutMs
   // for a pool connection: a transaction waits as long (the pool's own timeout fires first, with its error).
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool), transactionOptions: { maxWait: config.connectionTimeoutMs + 1_000 } });
+  // The adapter's type asks for a name for every statement, but it passes the result to node-postgres as
+  // `name`, where undefined means an unnamed statement: only the marked statements are prepared (tested).
+  const statementNameGenerator = preparedStatementName as (query: { sql: string }) => string;
+  const adapter = new PrismaPg(pool, config.preparedStatements ? { statementNameGenerator } : {});
+  const prisma = new PrismaClient({ adapter, transactionOptions: { maxWait: config.connectionTimeoutMs + 1_000 } });
   let closing: Promise<void> | undefined;
   return Object.freeze({
     prisma,

@@ -33,6 +33,13 @@ export interface DatabaseOptions {
   sslMode?: SslMode;
   /** `application_name` shown in `pg_stat_activity`. Overrides the URL's `application_name`. Defaults to `"se-letters-db"`. */
   applicationName?: string;
+  /**
+   * Whether the repository's fixed-shape reads (a letter by id, with or without children) run as named
+   * prepared statements, parsed and planned once per connection. Turn off behind a connection pooler in
+   * transaction mode that does not track prepared statements (PgBouncer before 1.21, or with
+   * `max_prepared_statements = 0`). Overrides `DB_PREPARED_STATEMENTS` (`true` or `false`). Defaults to `true`.
+   */
+  preparedStatements?: boolean;
   /** Where environment variables are read from. Defaults to `process.env`. */
   env?: Readonly<Record<string, string | undefined>>;
 }
@@ -52,6 +59,7 @@ export interface DatabaseConfig {
   readonly idleTimeoutMs: number;
   readonly sslMode: SslMode;
   readonly applicationName: string;
+  readonly preparedStatements: boolean;
 }
 
 /** Every default in one place. */
@@ -62,6 +70,7 @@ export const DATABASE_DEFAULTS = Object.freeze({
   idleTimeoutMs: 300_000,
   sslMode: "disable" as SslMode,
   applicationName: "se-letters-db",
+  preparedStatements: true,
 });
 
 const MAX_POOL_SIZE = 1000;
@@ -126,6 +135,10 @@ export function resolveDatabaseConfig(options: DatabaseOptions = {}): DatabaseCo
         ? checkSslMode(fromEnv("DB_SSL_MODE"), "DB_SSL_MODE", issues)
         : fromUrl?.sslMode;
   const applicationName = options.applicationName ?? fromUrl?.applicationName;
+  const preparedStatements =
+    options.preparedStatements !== undefined
+      ? checkBoolean(options.preparedStatements, "preparedStatements", issues)
+      : parseBooleanVariable(fromEnv("DB_PREPARED_STATEMENTS"), "DB_PREPARED_STATEMENTS", issues);
 
   if (issues.length > 0) throw new ConfigurationError(issues);
 
@@ -139,6 +152,7 @@ export function resolveDatabaseConfig(options: DatabaseOptions = {}): DatabaseCo
     idleTimeoutMs: idleTimeoutMs ?? DATABASE_DEFAULTS.idleTimeoutMs,
     sslMode: sslMode ?? DATABASE_DEFAULTS.sslMode,
     applicationName: applicationName ?? DATABASE_DEFAULTS.applicationName,
+    preparedStatements: preparedStatements ?? DATABASE_DEFAULTS.preparedStatements,
   };
   Object.defineProperty(config, "password", { value: password, enumerable: false });
   return Object.freeze(config) as DatabaseConfig;
@@ -180,5 +194,18 @@ function parseSecondsVariable(raw: string | undefined, name: string, allowZero: 
 function checkSslMode(raw: string | undefined, name: string, issues: ConfigurationIssue[]): SslMode | undefined {
   if ((SSL_MODES as readonly string[]).includes(raw ?? "")) return raw as SslMode;
   issues.push({ variable: name, message: `must be one of ${SSL_MODES.join(", ")}, got ${JSON.stringify(raw)}` });
+  return undefined;
+}
+
+function checkBoolean(value: boolean, name: string, issues: ConfigurationIssue[]): boolean | undefined {
+  if (typeof value === "boolean") return value;
+  issues.push({ variable: name, message: `must be true or false, got ${JSON.stringify(value)}` });
+  return undefined;
+}
+
+function parseBooleanVariable(raw: string | undefined, name: string, issues: ConfigurationIssue[]): boolean | undefined {
+  if (raw === undefined) return undefined;
+  if (raw === "true" || raw === "false") return raw === "true";
+  issues.push({ variable: name, message: `must be true or false, got ${JSON.stringify(raw)}` });
   return undefined;
 }

@@ -1,3 +1,4 @@
+import { PREPARED_STATEMENT_MARKER } from "../client/prepared-statement.ts";
 import { Prisma } from "../generated/prisma/client.ts";
 import type { LetterProduct, LetterProductMatch, ProcessingDebug } from "../generated/prisma/client.ts";
 import { LETTER_COLUMNS, toLetterRecord, type LetterRow } from "./letter-row.ts";
@@ -8,7 +9,8 @@ import type { LetterWith } from "./letter-types.ts";
 // A letter and its children are read by ONE statement: one round trip, and one snapshot even under READ
 // COMMITTED, so a replace or delete committed meanwhile cannot leave the letter with some of its children
 // missing. Each child row comes back as the table's own typed columns, which the driver adapter decodes
-// exactly as Prisma's findMany does (REAL NaN, -0 and Infinity; timestamps to the millisecond).
+// exactly as Prisma's findMany does (REAL NaN, -0 and Infinity; timestamps to the millisecond). Its plan
+// (primary-key and letter_id lookups) does not depend on the id, so it runs as a prepared statement.
 
 /** Each field of a child model and its column. `satisfies` makes a field added to the schema a compile error here. */
 const PRODUCT_COLUMNS = {
@@ -96,7 +98,7 @@ function letterWithChildrenQuery(id: number, children: readonly ChildTable[]): P
   const joins = children.map((child) => Prisma.raw(`LEFT JOIN ${child.table} ${child.alias} ON ${child.alias}.id = c.${child.alias}_id`));
   // Within a part only that part's id column is set: ordering by all of them orders each list by id.
   const order = [Prisma.raw("c.part"), ...children.map((child) => Prisma.raw(`c.${child.alias}_id`))];
-  return Prisma.sql`SELECT c.part, ${Prisma.join([LETTER_COLUMNS, ...selected])}
+  return Prisma.sql`${Prisma.raw(PREPARED_STATEMENT_MARKER)} SELECT c.part, ${Prisma.join([LETTER_COLUMNS, ...selected])}
     FROM (${Prisma.join(drivers, " UNION ALL ")}) AS c
     LEFT JOIN letters l ON l.id = c.letter_id
     ${joins.length === 0 ? Prisma.empty : Prisma.join(joins, " ")}

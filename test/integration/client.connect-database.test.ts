@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { connectDatabase } from "../../src/client/database-client.ts";
 import { checkDatabaseHealth } from "../../src/client/health-check.ts";
+import { PREPARED_STATEMENT_MARKER } from "../../src/client/prepared-statement.ts";
 import { DatabaseUnavailableError } from "../../src/errors.ts";
 import { LetterRepository } from "../../src/letters/letter-repository.ts";
 import { readMigrationFiles } from "../../src/migrate/migration-files.ts";
@@ -47,6 +48,44 @@ describe("connectDatabase", () => {
     const error = await connectDatabase({ databaseUrl: url.toString(), env: {} }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(DatabaseUnavailableError);
     expect((error as Error).message).not.toContain("wrong-Secret-42");
+  });
+});
+
+describe("connectDatabase: prepared statements", () => {
+  const preparedOnTheConnection = async (db: Awaited<ReturnType<typeof database.connect>>) =>
+    (await db.pool.query<{ statement: string }>("SELECT statement FROM pg_prepared_statements")).rows.map((row) => row.statement);
+
+  it("prepares the marked by-id read once per connection, and nothing else", async () => {
+    const db = await database.connect({ poolSize: 1 });
+    try {
+      const letters = new LetterRepository(db.prisma);
+      const stored = await letters.create({ documentName: "p.pdf", sourceFilePath: "/p.pdf", products: [{ productIdentifier: "P1" }] });
+      await letters.search({ query: "p.pdf" });
+      for (let round = 0; round < 3; round++) {
+        expect((await letters.getById(stored.id, { products: true })).products).toHaveLength(1);
+        expect((await letters.findById(stored.id))?.documentName).toBe("p.pdf");
+      }
+      const statements = await preparedOnTheConnection(db);
+      // Three texts, each prepared once: all children (create's read-back), products only, no children.
+      // The search and the writes are not prepared.
+      expect(statements).toHaveLength(3);
+      for (const statement of statements) expect(statement.startsWith(PREPARED_STATEMENT_MARKER)).toBe(true);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it("prepares nothing with preparedStatements: false (DB_PREPARED_STATEMENTS=false)", async () => {
+    const db = await database.connect({ poolSize: 1, env: { DB_PREPARED_STATEMENTS: "false" } });
+    try {
+      expect(db.config.preparedStatements).toBe(false);
+      const letters = new LetterRepository(db.prisma);
+      const stored = await letters.create({ documentName: "q.pdf", sourceFilePath: "/q.pdf" });
+      expect((await letters.getById(stored.id, { products: true })).products).toEqual([]);
+      expect(await preparedOnTheConnection(db)).toEqual([]);
+    } finally {
+      await db.close();
+    }
   });
 });
 

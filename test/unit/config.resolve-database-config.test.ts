@@ -26,6 +26,7 @@ describe("resolveDatabaseConfig", () => {
       idleTimeoutMs: 300_000,
       sslMode: "disable",
       applicationName: "se-letters-db",
+      preparedStatements: true,
     });
     expect(config.password).toBeUndefined();
     expect(DATABASE_DEFAULTS).toMatchObject({ port: 5432, poolSize: 20, connectionTimeoutMs: 30_000, idleTimeoutMs: 300_000 });
@@ -44,10 +45,11 @@ describe("resolveDatabaseConfig", () => {
         DB_CONNECTION_TIMEOUT: "2.5",
         DB_IDLE_TIMEOUT: "0",
         DB_SSL_MODE: "verify-full",
+        DB_PREPARED_STATEMENTS: "false",
       },
     });
     expect(config).toMatchObject({ host: "db.internal", port: 6543, database: "letters", user: "svc", poolSize: 7 });
-    expect(config).toMatchObject({ connectionTimeoutMs: 2500, idleTimeoutMs: 0, sslMode: "verify-full" });
+    expect(config).toMatchObject({ connectionTimeoutMs: 2500, idleTimeoutMs: 0, sslMode: "verify-full", preparedStatements: false });
     expect(config.password).toBe("pa ss");
   });
 
@@ -95,11 +97,20 @@ describe("resolveDatabaseConfig", () => {
           DB_CONNECTION_TIMEOUT: "-1",
           DB_IDLE_TIMEOUT: "soon",
           DB_SSL_MODE: "prefer",
+          DB_PREPARED_STATEMENTS: "no",
         },
       }),
     );
     const byVariable = Object.fromEntries(error.issues.map((issue) => [issue.variable, issue.message]));
-    expect(Object.keys(byVariable).sort()).toEqual(["DB_CONNECTION_TIMEOUT", "DB_IDLE_TIMEOUT", "DB_POOL_SIZE", "DB_PORT", "DB_SSL_MODE"]);
+    expect(Object.keys(byVariable).sort()).toEqual([
+      "DB_CONNECTION_TIMEOUT",
+      "DB_IDLE_TIMEOUT",
+      "DB_POOL_SIZE",
+      "DB_PORT",
+      "DB_PREPARED_STATEMENTS",
+      "DB_SSL_MODE",
+    ]);
+    expect(byVariable["DB_PREPARED_STATEMENTS"]).toBe('must be true or false, got "no"');
     expect(byVariable["DB_PORT"]).toBe('must be a whole number from 1 to 65535, got "99999"');
     expect(byVariable["DB_POOL_SIZE"]).toContain("whole number from 1 to 1000");
     expect(byVariable["DB_CONNECTION_TIMEOUT"]).toContain("number of seconds");
@@ -107,8 +118,10 @@ describe("resolveDatabaseConfig", () => {
   });
 
   it("rejects bad option values by option name", () => {
-    const error = configError(() => resolveDatabaseConfig({ databaseUrl: "postgres://u@h/d", poolSize: 0, port: 1.5, env: {} }));
-    expect(error.issues.map((issue) => issue.variable).sort()).toEqual(["poolSize", "port"]);
+    const error = configError(() =>
+      resolveDatabaseConfig({ databaseUrl: "postgres://u@h/d", poolSize: 0, port: 1.5, preparedStatements: "yes" as unknown as boolean, env: {} }),
+    );
+    expect(error.issues.map((issue) => issue.variable).sort()).toEqual(["poolSize", "port", "preparedStatements"]);
   });
 
   it.each([
