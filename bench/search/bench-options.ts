@@ -15,11 +15,14 @@ export interface BenchOptions {
   writerOpsPerSecond: number;
   saturationStepSeconds: number;
   iterations: number;
+  /** Ours: run the read by id as a prepared statement (the package's default), for an A/B. */
+  preparedStatements: boolean;
 }
 
 const USAGE = `options: --letters N (1000000) --rebuild --duration S (60) --scenario users50,users200,saturation
   --setup ours,seeds --pool-size N (20) --writers N (4) --writer-rate OPS/S per writer (10)
-  --step-seconds S (saturation step, 15) --iterations N (bench:search, per operation, 40)`;
+  --step-seconds S (saturation step, 15) --iterations N (bench:search, per operation, 40)
+  --prepared-statements true|false (ours, default true)`;
 
 /** Strict flags: an unknown one is an error. BENCH_DATABASE_URL names the server (127.0.0.1 only). */
 export function parseBenchOptions(argv: string[]): BenchOptions {
@@ -37,6 +40,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
       "writer-rate": { type: "string", default: "10" },
       "step-seconds": { type: "string", default: "15" },
       iterations: { type: "string", default: "40" },
+      "prepared-statements": { type: "string", default: "true" },
       help: { type: "boolean", default: false },
     },
   });
@@ -55,6 +59,8 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     if (setup !== "ours" && setup !== "seeds") throw new Error(`--setup takes ours and/or seeds\n${USAGE}`);
     return setup;
   });
+  const prepared = values["prepared-statements"];
+  if (prepared !== "true" && prepared !== "false") throw new Error(`--prepared-statements takes true or false\n${USAGE}`);
   return {
     adminUrl,
     letters: positive("letters", values.letters),
@@ -67,5 +73,6 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     writerOpsPerSecond: positive("writer-rate", values["writer-rate"]),
     saturationStepSeconds: positive("step-seconds", values["step-seconds"]),
     iterations: positive("iterations", values.iterations),
+    preparedStatements: prepared === "true",
   };
 }

@@ -74,7 +74,7 @@ function scenarioBase(options: BenchOptions, database: BenchDatabase, data: Work
 }
 
 async function withDriver<T>(options: BenchOptions, database: BenchDatabase, data: WorkloadData, work: (driver: Driver) => Promise<T>): Promise<T> {
-  const driver = database.setup === "ours" ? await oursDriver({ url: database.url, poolSize: options.poolSize, writerPoolSize: 4 }) : seedsDriver(database.url);
+  const driver = database.setup === "ours" ? await oursDriver({ url: database.url, poolSize: options.poolSize, writerPoolSize: 4, preparedStatements: options.preparedStatements }) : seedsDriver(database.url);
   try {
     await warmUp(driver, data);
     return await work(driver);

@@ -14,12 +14,14 @@ export interface OursOptions {
   poolSize: number;
   /** Connections of the pipeline's pool (a separate process in production). */
   writerPoolSize: number;
+  /** Whether the read by id runs as a prepared statement (the package's default). */
+  preparedStatements: boolean;
 }
 
 /** The package as the web app and the pipeline use it: one client each, a LetterRepository on each. */
 export async function oursDriver(options: OursOptions): Promise<Driver> {
-  const web = await connectDatabase({ databaseUrl: options.url, env: {}, poolSize: options.poolSize, connectionTimeoutMs: 2000, applicationName: "bench-ours-web" });
-  const pipeline = await connectDatabase({ databaseUrl: options.url, env: {}, poolSize: options.writerPoolSize, connectionTimeoutMs: 2000, applicationName: "bench-ours-pipeline" });
+  const web = await connectDatabase({ databaseUrl: options.url, env: {}, poolSize: options.poolSize, connectionTimeoutMs: 2000, applicationName: "bench-ours-web", preparedStatements: options.preparedStatements });
+  const pipeline = await connectDatabase({ databaseUrl: options.url, env: {}, poolSize: options.writerPoolSize, connectionTimeoutMs: 2000, applicationName: "bench-ours-pipeline", preparedStatements: options.preparedStatements });
   const reads = new LetterRepository(web.prisma);
   const writes = new LetterRepository(pipeline.prisma);
   return {

@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   const recorders = new Map<string, LatencyRecorder>();
   for (const database of databases) {
     console.log(`.. ${options.iterations} sequential requests per operation on ${database.setup} (${describeUrl(database.url)})`);
-    const driver = database.setup === "ours" ? await oursDriver({ url: database.url, poolSize: options.poolSize, writerPoolSize: 1 }) : seedsDriver(database.url);
+    const driver = database.setup === "ours" ? await oursDriver({ url: database.url, poolSize: options.poolSize, writerPoolSize: 1, preparedStatements: options.preparedStatements }) : seedsDriver(database.url);
     const recorder = new LatencyRecorder();
     try {
       await warmUp(driver, data);
