@@ -59,12 +59,12 @@ export async function connectDatabase(options: ConnectOptions = {}): Promise<Dat
     throw new DatabaseUnavailableError(target, safeErrorReason(error, config.password), { cause: error });
   }
 
-  // Prisma gives up starting a transaction after 2 s by default, while a query waits connectionTimeoutMs
-  // for a pool connection: a transaction waits as long (the pool's own timeout fires first, with its error).
   // The adapter's type asks for a name for every statement, but it passes the result to node-postgres as
   // `name`, where undefined means an unnamed statement: only the marked statements are prepared (tested).
   const statementNameGenerator = preparedStatementName as (query: { sql: string }) => string;
   const adapter = new PrismaPg(pool, config.preparedStatements ? { statementNameGenerator } : {});
+  // Prisma gives up starting a transaction after 2 s by default, while a query waits connectionTimeoutMs
+  // for a pool connection: a transaction waits as long (the pool's own timeout fires first, with its error).
   const prisma = new PrismaClient({ adapter, transactionOptions: { maxWait: config.connectionTimeoutMs + 1_000 } });
   let closing: Promise<void> | undefined;
   return Object.freeze({

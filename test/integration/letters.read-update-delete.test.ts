@@ -89,6 +89,36 @@ describe("LetterRepository: a letter and its children come from one statement", 
     }
   });
 
+  it("lists each kind of child in id order, whatever order the rows were stored in; a missing id with children is null", async () => {
+    const db = await database.connect();
+    try {
+      const [letter] = await database.sql<{ id: number }>(
+        "INSERT INTO letters (document_name, source_file_path) VALUES ('order.pdf', '/order.pdf') RETURNING id",
+      );
+      const id = letter!.id;
+      // Stored with descending ids, so that physical (and letter_id index) order is the reverse of id order.
+      for (const childId of [900_003, 900_002, 900_001]) {
+        await database.sql("INSERT INTO letter_products (id, letter_id, product_identifier) VALUES ($1, $2, $3)", [childId, id, String(childId)]);
+        await database.sql(
+          "INSERT INTO letter_product_matches (id, letter_id, letter_product_id, ibcatalogue_product_identifier, match_confidence) VALUES ($1, $2, $1, 'CAT', 0.5)",
+          [childId, id],
+        );
+        await database.sql("INSERT INTO processing_debug (id, letter_id, processing_step) VALUES ($1, $2, 'step')", [childId, id]);
+      }
+      const letters = new LetterRepository(db.prisma);
+      const read = await letters.getById(id, { products: true, matches: true, debugSteps: true });
+      const ascending = [900_001, 900_002, 900_003];
+      expect(read.products.map((product) => product.id)).toEqual(ascending);
+      expect(read.matches.map((match) => match.id)).toEqual(ascending);
+      expect(read.debugSteps.map((step) => step.id)).toEqual(ascending);
+      expect((await letters.findById(id, { matches: true }))?.matches.map((match) => match.letterProductId)).toEqual(ascending);
+
+      expect(await letters.findById(2_000_000_000, { products: true, matches: true, debugSteps: true })).toBeNull();
+    } finally {
+      await db.close();
+    }
+  });
+
   it("decodes every child column exactly as Prisma's findMany does, edge values included", async () => {
     const db = await database.connect();
     try {
