@@ -75,6 +75,32 @@ describe("connectDatabase: prepared statements", () => {
     }
   });
 
+  it("keeps working on one connection after a rolled-back transaction and an aborted one", async () => {
+    const db = await database.connect({ poolSize: 1 });
+    try {
+      const letters = new LetterRepository(db.prisma);
+      const stored = await letters.create({ documentName: "t.pdf", sourceFilePath: "/t.pdf", products: [{ productIdentifier: "T1" }] });
+      // Prepared for the first time inside a transaction that then rolls back.
+      const rolledBack = db.prisma.$transaction(async (tx) => {
+        expect((await new LetterRepository(tx).getById(stored.id, { products: true })).products).toHaveLength(1);
+        throw new Error("roll back");
+      });
+      await expect(rolledBack).rejects.toThrow("roll back");
+      // Asked to prepare a new text in a transaction already aborted by a failed statement.
+      const aborted = db.prisma.$transaction(async (tx) => {
+        await tx.$executeRaw`SELECT 1 / 0`.catch(() => undefined);
+        return new LetterRepository(tx).getById(stored.id, { products: true, matches: true });
+      });
+      await expect(aborted).rejects.toThrow(/aborted/);
+      // The same connection then serves both texts.
+      expect((await letters.getById(stored.id, { products: true })).products).toHaveLength(1);
+      expect((await letters.getById(stored.id, { products: true, matches: true })).matches).toEqual([]);
+      expect((await preparedOnTheConnection(db)).length).toBeGreaterThanOrEqual(2);
+    } finally {
+      await db.close();
+    }
+  });
+
   it("prepares nothing with preparedStatements: false (DB_PREPARED_STATEMENTS=false)", async () => {
     const db = await database.connect({ poolSize: 1, env: { DB_PREPARED_STATEMENTS: "false" } });
     try {
