@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { withClient } from "./bench-database.ts";
 import { WRITER_HASH_PREFIX, type Driver } from "./drivers.ts";
 import { LatencyRecorder } from "./latency-recorder.ts";
@@ -28,6 +29,11 @@ export interface ScenarioResult {
   unfinished: number;
   /** CPU this process (load generator and library) used, in cores, averaged over the run. */
   clientCores: number;
+  /**
+   * How late this process's event loop ran timers over the run (p99 and max, ms): a stall delays every
+   * request in flight, so a read's tail that the server does not show comes from here or the pool.
+   */
+  eventLoopDelay: { p99Ms: number; maxMs: number };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
@@ -54,6 +60,8 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
   await sampler.start();
   const runId = `${Date.now().toString(36)}`;
   const cpuBefore = process.cpuUsage();
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
   const start = performance.now() + 50;
   const end = start + durationSeconds * 1000;
   const inFlight = new Set<Promise<void>>();
@@ -119,8 +127,10 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
   const drained = await Promise.race([Promise.all([...inFlight]).then(() => true), sleep(options.drainTimeoutMs).then(() => false)]);
   const unfinished = drained ? 0 : inFlight.size;
   for (let i = 0; i < unfinished; i++) recorder.fail("unfinished", new Error(`still running ${options.drainTimeoutMs} ms after the schedule ended`));
+  loopDelay.disable();
+  const eventLoopDelay = { p99Ms: loopDelay.percentile(99) / 1e6, maxMs: loopDelay.max / 1e6 };
   const cpu = process.cpuUsage(cpuBefore);
   const clientCores = (cpu.user + cpu.system) / 1000 / (performance.now() - start);
   const locks = await sampler.stop();
-  return { recorder, locks, offeredRate: offered / durationSeconds, unfinished, clientCores };
+  return { recorder, locks, offeredRate: offered / durationSeconds, unfinished, clientCores, eventLoopDelay };
 }
