@@ -34,9 +34,9 @@ export interface DatabaseOptions {
   /** `application_name` shown in `pg_stat_activity`. Overrides the URL's `application_name`. Defaults to `"se-letters-db"`. */
   applicationName?: string;
   /**
-   * Whether the repository's read of a letter by id (with or without children: `findById`, `getById`, and
-   * the read-back of `create` and `createOrReplaceByFileHash`) runs as a named prepared statement, parsed
-   * and planned once per connection. Turn off behind a connection pooler in transaction mode that does
+   * Whether the repository's read of a letter by id (`findById`, `getById`, with or without children, on
+   * the full client; never in a caller's transaction) runs as a named prepared statement, parsed and
+   * planned once per connection. Turn off behind a connection pooler in transaction mode that does
    * not track prepared statements (PgBouncer with `max_prepared_statements = 0`, its default before
    * 1.24). Overrides `DB_PREPARED_STATEMENTS` (`true` or `false`). Defaults to `true`.
    */

@@ -41,6 +41,15 @@ import type {
 /** What a {@link LetterRepository} runs on: the package's Prisma client, or a transaction client of it. */
 export type LetterRepositoryClient = PrismaClient | Prisma.TransactionClient;
 
+/**
+ * Whether `client` is a full Prisma client rather than the transaction client of `prisma.$transaction(async
+ * (tx) => …)`. A transaction client lacks `$connect`; it does have `$transaction` in Prisma 7 (nested
+ * transactions), so that cannot tell them apart.
+ */
+function isFullClient(client: LetterRepositoryClient): client is PrismaClient {
+  return "$connect" in client;
+}
+
 const INCLUDE_ALL: IncludeAll = { products: true, matches: true, debugSteps: true };
 // Key space of the advisory locks that serialize writers of one file hash (two-int keys do not collide
 // with the single-bigint key the migrator locks).
@@ -141,7 +150,9 @@ export class LetterRepository {
   async findById<const I extends LetterInclude = {}>(id: number, include?: I): Promise<LetterWith<I> | null> {
     const letterId = parseInput(idSchema, id, "letter id");
     const children = parseInput(letterIncludeSchema.optional(), include, "include");
-    return this.#run((client) => selectLetterWith(client, letterId, children) as Promise<LetterWith<I> | null>);
+    // Prepared only on a full client: in a caller's transaction a stale prepared statement would abort it.
+    const prepare = isFullClient(this.#client);
+    return this.#run((client) => selectLetterWith(client, letterId, children, prepare) as Promise<LetterWith<I> | null>);
   }
 
   /**
@@ -213,7 +224,7 @@ export class LetterRepository {
   async getStatistics(options: StatisticsOptions = {}): Promise<LetterStatistics> {
     const { maxAgeMs } = parseInput(statisticsOptionsSchema, options, "statistics options");
     const client = this.#client;
-    if (maxAgeMs > 0 && "$transaction" in client) {
+    if (maxAgeMs > 0 && isFullClient(client)) {
       // A cached refresh runs in the background, where its latency matters less than the requests it
       // would slow down: without parallel workers it keeps to one core instead of taking them all.
       const refresh = () =>
@@ -304,7 +315,11 @@ export class LetterRepository {
     return withMappedErrors(() => work(this.#client));
   }
 
-  /** Runs `work` in a transaction: a new one on a full client, the caller's on a transaction client. */
+  /**
+   * Runs `work` in a transaction: a new one on a full client; on a transaction client, one nested in the
+   * caller's (Prisma 7 gives transaction clients a `$transaction` of their own), which commits or rolls
+   * back with the caller's.
+   */
   #transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
     const client = this.#client;
     return withMappedErrors(() => ("$transaction" in client ? client.$transaction(work) : work(client)));

@@ -2,6 +2,7 @@ import { PREPARED_STATEMENT_MARKER } from "../client/prepared-statement.ts";
 import { Prisma } from "../generated/prisma/client.ts";
 import type { LetterProduct, LetterProductMatch, ProcessingDebug } from "../generated/prisma/client.ts";
 import { LETTER_COLUMNS, toLetterRecord, type LetterRow } from "./letter-row.ts";
+import { sqlStateOf } from "./map-database-error.ts";
 import type { LetterInclude } from "./letter-schemas.ts";
 import type { Queryable } from "./letter-store.ts";
 import type { LetterWith } from "./letter-types.ts";
@@ -10,7 +11,7 @@ import type { LetterWith } from "./letter-types.ts";
 // COMMITTED, so a replace or delete committed meanwhile cannot leave the letter with some of its children
 // missing. Each child row comes back as the table's own typed columns, which the driver adapter decodes
 // exactly as Prisma's findMany does (REAL NaN, -0 and Infinity; timestamps to the millisecond). Its plan
-// (primary-key and letter_id lookups) does not depend on the id, so it runs as a prepared statement.
+// (primary-key and letter_id lookups) does not depend on the id, so it may run as a prepared statement.
 
 /** Each field of a child model and its column. `satisfies` makes a field added to the schema a compile error here. */
 const PRODUCT_COLUMNS = {
@@ -80,7 +81,7 @@ type ResultRow = LetterRow & { part: number } & Record<string, unknown>;
  * child's id in its own column and NULL in the others), joined to each table by primary key. The letter's
  * columns come once, each child's columns in their own type, and a NULL id costs no index lookup.
  */
-function letterWithChildrenQuery(id: number, children: readonly ChildTable[]): Prisma.Sql {
+function letterWithChildrenQuery(id: number, children: readonly ChildTable[], prepared: boolean): Prisma.Sql {
   const letterId = Prisma.sql`CAST(${id} AS int)`;
   const driver = (child: ChildTable | undefined) => {
     const columns = [
@@ -98,20 +99,38 @@ function letterWithChildrenQuery(id: number, children: readonly ChildTable[]): P
   const joins = children.map((child) => Prisma.raw(`LEFT JOIN ${child.table} ${child.alias} ON ${child.alias}.id = c.${child.alias}_id`));
   // Within a part only that part's id column is set: ordering by all of them orders each list by id.
   const order = [Prisma.raw("c.part"), ...children.map((child) => Prisma.raw(`c.${child.alias}_id`))];
-  return Prisma.sql`${Prisma.raw(PREPARED_STATEMENT_MARKER)} SELECT c.part, ${Prisma.join([LETTER_COLUMNS, ...selected])}
+  return Prisma.sql`${Prisma.raw(prepared ? PREPARED_STATEMENT_MARKER : "")}SELECT c.part, ${Prisma.join([LETTER_COLUMNS, ...selected])}
     FROM (${Prisma.join(drivers, " UNION ALL ")}) AS c
     LEFT JOIN letters l ON l.id = c.letter_id
     ${joins.length === 0 ? Prisma.empty : Prisma.join(joins, " ")}
     ORDER BY ${Prisma.join(order)}`;
 }
 
+// A prepared statement the connection holds no longer fits: a migration changed the type of a column it
+// returns (0A000, "cached plan must not change result type"), or the server no longer has it (26000).
+const STALE_PREPARED_STATEMENT = new Set(["0A000", "26000"]);
+
 /**
  * Reads the letter with this id and the children `include` asks for (each list in id order) in one
- * statement, or `null` when there is no such letter.
+ * statement, or `null` when there is no such letter. With `prepare` (only outside a transaction, where a
+ * failure cannot abort anyone's transaction), the statement may run as a named prepared statement; should
+ * the connection's copy be stale, the read runs once more unprepared (the pool has dropped that connection,
+ * and the next one prepares it afresh), so a migration never makes this read fail.
  */
-export async function selectLetterWith<I extends LetterInclude | undefined>(client: Queryable, id: number, include: I): Promise<LetterWith<I> | null> {
+export async function selectLetterWith<I extends LetterInclude | undefined>(
+  client: Queryable,
+  id: number,
+  include: I,
+  prepare = false,
+): Promise<LetterWith<I> | null> {
   const children = CHILD_TABLES.filter((child) => include?.[child.key] === true);
-  const rows = await client.$queryRaw<ResultRow[]>(letterWithChildrenQuery(id, children));
+  let rows: ResultRow[];
+  try {
+    rows = await client.$queryRaw<ResultRow[]>(letterWithChildrenQuery(id, children, prepare));
+  } catch (error) {
+    if (!prepare || !STALE_PREPARED_STATEMENT.has(sqlStateOf(error) ?? "")) throw error;
+    rows = await client.$queryRaw<ResultRow[]>(letterWithChildrenQuery(id, children, false));
+  }
   const [letterRow] = rows;
   if (letterRow === undefined || letterRow.id === null) return null;
 

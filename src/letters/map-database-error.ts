@@ -65,6 +65,11 @@ export function mapDatabaseError(error: unknown): unknown {
   return error;
 }
 
+/** The SQLSTATE PostgreSQL gave for `error` (a Prisma, driver-adapter or `pg` error), if any. */
+export function sqlStateOf(error: unknown): string | undefined {
+  return typeof error === "object" && error !== null ? readFacts(error).sqlState : undefined;
+}
+
 /** Runs `work` and rethrows whatever it throws through {@link mapDatabaseError}. */
 export async function withMappedErrors<T>(work: () => Promise<T>): Promise<T> {
   try {

@@ -107,6 +107,8 @@ describe("LetterRepository.getStatistics({ maxAgeMs })", () => {
         const letters = new LetterRepository(tx);
         await letters.create({ documentName: "in-transaction.pdf", sourceFilePath: "/in-transaction.pdf" });
         expect((await letters.getStatistics({ maxAgeMs: 600_000 })).totalLetters).toBe(before.totalLetters + 1);
+        await letters.create({ documentName: "in-transaction-2.pdf", sourceFilePath: "/in-transaction-2.pdf" });
+        expect((await letters.getStatistics({ maxAgeMs: 600_000 })).totalLetters).toBe(before.totalLetters + 2);
       });
     } finally {
       await db.close();
