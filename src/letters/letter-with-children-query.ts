@@ -99,7 +99,7 @@ function letterWithChildrenQuery(id: number, children: readonly ChildTable[], pr
   const joins = children.map((child) => Prisma.raw(`LEFT JOIN ${child.table} ${child.alias} ON ${child.alias}.id = c.${child.alias}_id`));
   // Within a part only that part's id column is set: ordering by all of them orders each list by id.
   const order = [Prisma.raw("c.part"), ...children.map((child) => Prisma.raw(`c.${child.alias}_id`))];
-  return Prisma.sql`${Prisma.raw(prepared ? PREPARED_STATEMENT_MARKER : "")}SELECT c.part, ${Prisma.join([LETTER_COLUMNS, ...selected])}
+  return Prisma.sql`${Prisma.raw(prepared ? `${PREPARED_STATEMENT_MARKER} ` : "")}SELECT c.part, ${Prisma.join([LETTER_COLUMNS, ...selected])}
     FROM (${Prisma.join(drivers, " UNION ALL ")}) AS c
     LEFT JOIN letters l ON l.id = c.letter_id
     ${joins.length === 0 ? Prisma.empty : Prisma.join(joins, " ")}
@@ -115,7 +115,7 @@ const STALE_PREPARED_STATEMENT = new Set(["0A000", "26000"]);
  * statement, or `null` when there is no such letter. With `prepare` (only outside a transaction, where a
  * failure cannot abort anyone's transaction), the statement may run as a named prepared statement; should
  * the connection's copy be stale, the read runs once more unprepared (the pool has dropped that connection,
- * and the next one prepares it afresh), so a migration never makes this read fail.
+ * and the next one prepares it afresh), so a column type changed by a migration does not make it fail.
  */
 export async function selectLetterWith<I extends LetterInclude | undefined>(
   client: Queryable,
