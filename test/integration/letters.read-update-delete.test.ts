@@ -58,6 +58,20 @@ describe("LetterRepository: read by id", () => {
   });
 });
 
+/** Inserts a letter with only its required columns, by SQL; returns its id. */
+async function insertBareLetter(name: string): Promise<number> {
+  const [letter] = await database.sql<{ id: number }>(
+    "INSERT INTO letters (document_name, source_file_path) VALUES ($1, $2) RETURNING id",
+    [`${name}.pdf`, `/${name}.pdf`],
+  );
+  return letter!.id;
+}
+
+/** `ARRAY['a', NULL, …]::type[]`, for values written into SQL by the test itself (no quotes inside). */
+function sqlArray(values: readonly (string | null)[], type: string): string {
+  return `ARRAY[${values.map((value) => (value === null ? "NULL" : `'${value}'`)).join(", ")}]::${type}[]`;
+}
+
 describe("LetterRepository: a letter and its children come from one statement", () => {
   it("is one statement, so a delete committed right after it cannot strip the children", async () => {
     const db = await database.connect();
@@ -92,10 +106,7 @@ describe("LetterRepository: a letter and its children come from one statement", 
   it("lists each kind of child in id order, whatever order the rows were stored in; a missing id with children is null", async () => {
     const db = await database.connect();
     try {
-      const [letter] = await database.sql<{ id: number }>(
-        "INSERT INTO letters (document_name, source_file_path) VALUES ('order.pdf', '/order.pdf') RETURNING id",
-      );
-      const id = letter!.id;
+      const id = await insertBareLetter("order");
       // Stored with descending ids, so that physical (and letter_id index) order is the reverse of id order.
       for (const childId of [900_003, 900_002, 900_001]) {
         await database.sql("INSERT INTO letter_products (id, letter_id, product_identifier) VALUES ($1, $2, $3)", [childId, id, String(childId)]);
@@ -125,33 +136,30 @@ describe("LetterRepository: a letter and its children come from one statement", 
       // Rows the importer can bring from DuckDB: REAL NaN, -0, ±Infinity and extremes; timestamps at the
       // microsecond, before 1970, BC and ±infinity; every column with a value of its own, so that a column
       // read into the wrong field shows.
-      const [letter] = await database.sql<{ id: number }>(
-        "INSERT INTO letters (document_name, source_file_path) VALUES ('edge.pdf', '/edge.pdf') RETURNING id",
-      );
-      const id = letter!.id;
+      const id = await insertBareLetter("edge");
       const scores = ["NaN", "-0", "Infinity", "-Infinity", "0.1", "3.4028235e38", "1e-45", null];
+      const times = ["2024-01-02 03:04:05.123456", "1960-01-02 03:04:05.999999", "0044-03-15 12:00:00 BC", "infinity", "-infinity", "0001-01-01 00:00:00", null];
       await database.sql(
         `INSERT INTO letter_products (letter_id, product_identifier, range_label, subrange_label, product_line,
            product_description, obsolescence_status, end_of_service_date, replacement_suggestions, confidence_score, validation_status)
          SELECT $1, 'id' || n, 'range' || n, 'sub' || n, 'line' || n, 'desc' || n, 'obs' || n, 'eos' || n, 'repl' || n,
-                (ARRAY[${scores.map((score) => (score === null ? "NULL" : `'${score}'`)).join(", ")}]::real[])[n], 'val' || n
+                (${sqlArray(scores, "real")})[n], 'val' || n
          FROM generate_series(1, ${scores.length}) AS n`,
         [id],
       );
       await database.sql("INSERT INTO letter_products (letter_id) VALUES ($1)", [id]);
-      const times = ["2024-01-02 03:04:05.123456", "1960-01-02 03:04:05.999999", "0044-03-15 12:00:00 BC", "infinity", "-infinity", "0001-01-01 00:00:00", null];
       await database.sql(
         `INSERT INTO letter_product_matches (letter_id, letter_product_id, ibcatalogue_product_identifier, match_confidence, match_reason,
            technical_match_score, nomenclature_match_score, product_line_match_score, match_type, range_based_matching, created_at)
          SELECT $1, (SELECT min(id) FROM letter_products WHERE letter_id = $1) + n - 1, 'cat' || n, (ARRAY[0.5, 'NaN', '-0']::real[])[n % 3 + 1],
-                'why' || n, n + 0.25, 'Infinity', n - 0.5, 'type' || n, n % 2 = 0, (ARRAY[${times.map((time) => (time === null ? "NULL" : `'${time}'`)).join(", ")}]::timestamp[])[n]
+                'why' || n, n + 0.25, 'Infinity', n - 0.5, 'type' || n, n % 2 = 0, (${sqlArray(times, "timestamp")})[n]
          FROM generate_series(1, ${times.length}) AS n`,
         [id],
       );
       await database.sql(
         `INSERT INTO processing_debug (letter_id, processing_step, step_timestamp, step_duration_ms, step_success, step_details, error_message)
-         SELECT $1, 'step' || n, (ARRAY[${times.map((time) => (time === null ? "NULL" : `'${time}'`)).join(", ")}]::timestamp[])[n],
-                (ARRAY[${scores.map((score) => (score === null ? "NULL" : `'${score}'`)).join(", ")}]::real[])[n], n % 2 = 1, 'details' || n, NULL
+         SELECT $1, 'step' || n, (${sqlArray(times, "timestamp")})[n],
+                (${sqlArray(scores, "real")})[n], n % 2 = 1, 'details' || n, NULL
          FROM generate_series(1, ${times.length}) AS n`,
         [id],
       );
