@@ -1,6 +1,8 @@
-// The README's LetterRepository examples, kept here so that `tsc --noEmit` checks them. Keep the two in step.
+// The LetterRepository examples of README.md and docs/letters.md, kept here so that `tsc --noEmit` checks them.
+// Keep them in step.
 import {
   LetterRepository,
+  checkDatabaseHealth,
   NotFoundError,
   ValidationError,
   connectDatabase,
@@ -99,4 +101,17 @@ async function examples(letters: LetterRepository, db: DatabaseClient): Promise<
     else throw error;
   }
   console.log(NotFoundError.name);
+}
+
+// --- README "Use it from a service" ---
+export async function readmeUse(): Promise<void> {
+  const db = await connectDatabase(); // DATABASE_URL or DB_* from the environment; throws DatabaseUnavailableError if unreachable
+  const letters = new LetterRepository(db.prisma); // cheap: holds no connection of its own
+  process.once("SIGTERM", () => void db.close()); // ends the pool
+
+  const page = await letters.search({ query: "altivar", status: "processed", page: 1, limit: 25 });
+  const letter = await letters.getById(page.data[0]!.id, { products: true, matches: true });
+  const health = await checkDatabaseHealth(db); // { healthy, reachable, latencyMs, migrations: { pending, … } }
+  void letter.products;
+  void health.migrations?.pending;
 }
