@@ -13,6 +13,9 @@ export function poolConfigFor(config: DatabaseConfig): pg.PoolConfig {
     max: config.poolSize,
     connectionTimeoutMillis: config.connectionTimeoutMs,
     idleTimeoutMillis: config.idleTimeoutMs,
+    // Sent as startup parameters; node-postgres leaves out a 0, so the server's own setting then applies.
+    statement_timeout: config.statementTimeoutMs,
+    idle_in_transaction_session_timeout: config.idleInTransactionTimeoutMs,
     ssl: tlsOptionsFor(config.sslMode),
     application_name: config.applicationName,
     // Timestamps are stored without time zone and mean UTC. @prisma/adapter-pg mislabels offsets in a

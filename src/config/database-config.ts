@@ -29,6 +29,23 @@ export interface DatabaseOptions {
   connectionTimeoutMs?: number;
   /** How long an idle pooled connection is kept, in milliseconds; `0` keeps them forever. Overrides `DB_IDLE_TIMEOUT` (seconds). Defaults to `300000`. */
   idleTimeoutMs?: number;
+  /**
+   * Longest time one statement may run, in milliseconds, enforced by the server (`statement_timeout`,
+   * the statement fails with SQLSTATE 57014); `0` sets none, leaving the server's or role's own setting
+   * (PostgreSQL's is off). Off by default because the same configuration runs migrations and imports,
+   * whose index builds and COPY can rightly take minutes: set it for the request-serving process.
+   * Overrides `DB_STATEMENT_TIMEOUT` (seconds). Defaults to `0`.
+   */
+  statementTimeoutMs?: number;
+  /**
+   * Longest time a session may sit idle inside an open transaction, in milliseconds, before the server
+   * ends the session (`idle_in_transaction_session_timeout`); `0` sets none, leaving the server's or
+   * role's own setting. A transaction left open by a stalled or crashed caller holds its locks and
+   * holds back vacuum on every table; the transactions this package opens run their statements back to
+   * back, so a minute is far beyond any legitimate pause and still short enough to free the locks.
+   * Overrides `DB_IDLE_IN_TRANSACTION_TIMEOUT` (seconds). Defaults to `60000`.
+   */
+  idleInTransactionTimeoutMs?: number;
   /** TLS mode. Overrides `DB_SSL_MODE` and the URL's `sslmode`. Defaults to `"disable"`. */
   sslMode?: SslMode;
   /** `application_name` shown in `pg_stat_activity`. Overrides the URL's `application_name`. Defaults to `"se-letters-db"`. */
@@ -58,6 +75,8 @@ export interface DatabaseConfig {
   readonly poolSize: number;
   readonly connectionTimeoutMs: number;
   readonly idleTimeoutMs: number;
+  readonly statementTimeoutMs: number;
+  readonly idleInTransactionTimeoutMs: number;
   readonly sslMode: SslMode;
   readonly applicationName: string;
   readonly preparedStatements: boolean;
@@ -69,6 +88,8 @@ export const DATABASE_DEFAULTS = Object.freeze({
   poolSize: 20,
   connectionTimeoutMs: 30_000,
   idleTimeoutMs: 300_000,
+  statementTimeoutMs: 0,
+  idleInTransactionTimeoutMs: 60_000,
   sslMode: "disable" as SslMode,
   applicationName: "se-letters-db",
   preparedStatements: true,
@@ -129,6 +150,14 @@ export function resolveDatabaseConfig(options: DatabaseOptions = {}): DatabaseCo
     options.idleTimeoutMs !== undefined
       ? checkInteger(options.idleTimeoutMs, "idleTimeoutMs", 0, MAX_TIMEOUT_SECONDS * 1000, issues)
       : parseSecondsVariable(fromEnv("DB_IDLE_TIMEOUT"), "DB_IDLE_TIMEOUT", true, issues);
+  const statementTimeoutMs =
+    options.statementTimeoutMs !== undefined
+      ? checkInteger(options.statementTimeoutMs, "statementTimeoutMs", 0, MAX_TIMEOUT_SECONDS * 1000, issues)
+      : parseSecondsVariable(fromEnv("DB_STATEMENT_TIMEOUT"), "DB_STATEMENT_TIMEOUT", true, issues);
+  const idleInTransactionTimeoutMs =
+    options.idleInTransactionTimeoutMs !== undefined
+      ? checkInteger(options.idleInTransactionTimeoutMs, "idleInTransactionTimeoutMs", 0, MAX_TIMEOUT_SECONDS * 1000, issues)
+      : parseSecondsVariable(fromEnv("DB_IDLE_IN_TRANSACTION_TIMEOUT"), "DB_IDLE_IN_TRANSACTION_TIMEOUT", true, issues);
   const sslMode =
     options.sslMode !== undefined
       ? checkSslMode(options.sslMode, "sslMode", issues)
@@ -151,6 +180,8 @@ export function resolveDatabaseConfig(options: DatabaseOptions = {}): DatabaseCo
     poolSize: poolSize ?? DATABASE_DEFAULTS.poolSize,
     connectionTimeoutMs: connectionTimeoutMs ?? DATABASE_DEFAULTS.connectionTimeoutMs,
     idleTimeoutMs: idleTimeoutMs ?? DATABASE_DEFAULTS.idleTimeoutMs,
+    statementTimeoutMs: statementTimeoutMs ?? DATABASE_DEFAULTS.statementTimeoutMs,
+    idleInTransactionTimeoutMs: idleInTransactionTimeoutMs ?? DATABASE_DEFAULTS.idleInTransactionTimeoutMs,
     sslMode: sslMode ?? DATABASE_DEFAULTS.sslMode,
     applicationName: applicationName ?? DATABASE_DEFAULTS.applicationName,
     preparedStatements: preparedStatements ?? DATABASE_DEFAULTS.preparedStatements,

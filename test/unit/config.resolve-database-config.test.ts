@@ -24,12 +24,21 @@ describe("resolveDatabaseConfig", () => {
       poolSize: 20,
       connectionTimeoutMs: 30_000,
       idleTimeoutMs: 300_000,
+      statementTimeoutMs: 0,
+      idleInTransactionTimeoutMs: 60_000,
       sslMode: "disable",
       applicationName: "se-letters-db",
       preparedStatements: true,
     });
     expect(config.password).toBeUndefined();
-    expect(DATABASE_DEFAULTS).toMatchObject({ port: 5432, poolSize: 20, connectionTimeoutMs: 30_000, idleTimeoutMs: 300_000 });
+    expect(DATABASE_DEFAULTS).toMatchObject({
+      port: 5432,
+      poolSize: 20,
+      connectionTimeoutMs: 30_000,
+      idleTimeoutMs: 300_000,
+      statementTimeoutMs: 0,
+      idleInTransactionTimeoutMs: 60_000,
+    });
     expect(Object.isFrozen(config)).toBe(true);
   });
 
@@ -44,10 +53,13 @@ describe("resolveDatabaseConfig", () => {
         DB_POOL_SIZE: "7",
         DB_CONNECTION_TIMEOUT: "2.5",
         DB_IDLE_TIMEOUT: "0",
+        DB_STATEMENT_TIMEOUT: "12.5",
+        DB_IDLE_IN_TRANSACTION_TIMEOUT: "0",
         DB_SSL_MODE: "verify-full",
         DB_PREPARED_STATEMENTS: "false",
       },
     });
+    expect(config).toMatchObject({ statementTimeoutMs: 12_500, idleInTransactionTimeoutMs: 0 });
     expect(config).toMatchObject({ host: "db.internal", port: 6543, database: "letters", user: "svc", poolSize: 7 });
     expect(config).toMatchObject({ connectionTimeoutMs: 2500, idleTimeoutMs: 0, sslMode: "verify-full", preparedStatements: false });
     expect(config.password).toBe("pa ss");
@@ -96,6 +108,8 @@ describe("resolveDatabaseConfig", () => {
           DB_POOL_SIZE: "ten",
           DB_CONNECTION_TIMEOUT: "-1",
           DB_IDLE_TIMEOUT: "soon",
+          DB_STATEMENT_TIMEOUT: "5s",
+          DB_IDLE_IN_TRANSACTION_TIMEOUT: "-3",
           DB_SSL_MODE: "prefer",
           DB_PREPARED_STATEMENTS: "no",
         },
@@ -104,12 +118,16 @@ describe("resolveDatabaseConfig", () => {
     const byVariable = Object.fromEntries(error.issues.map((issue) => [issue.variable, issue.message]));
     expect(Object.keys(byVariable).sort()).toEqual([
       "DB_CONNECTION_TIMEOUT",
+      "DB_IDLE_IN_TRANSACTION_TIMEOUT",
       "DB_IDLE_TIMEOUT",
       "DB_POOL_SIZE",
       "DB_PORT",
       "DB_PREPARED_STATEMENTS",
       "DB_SSL_MODE",
+      "DB_STATEMENT_TIMEOUT",
     ]);
+    expect(byVariable["DB_STATEMENT_TIMEOUT"]).toBe('must be a number of seconds from 0 to 86400, got "5s"');
+    expect(byVariable["DB_IDLE_IN_TRANSACTION_TIMEOUT"]).toBe('must be a number of seconds from 0 to 86400, got "-3"');
     expect(byVariable["DB_PREPARED_STATEMENTS"]).toBe('must be true or false, got "no"');
     expect(byVariable["DB_PORT"]).toBe('must be a whole number from 1 to 65535, got "99999"');
     expect(byVariable["DB_POOL_SIZE"]).toContain("whole number from 1 to 1000");
@@ -119,9 +137,23 @@ describe("resolveDatabaseConfig", () => {
 
   it("rejects bad option values by option name", () => {
     const error = configError(() =>
-      resolveDatabaseConfig({ databaseUrl: "postgres://u@h/d", poolSize: 0, port: 1.5, preparedStatements: "yes" as unknown as boolean, env: {} }),
+      resolveDatabaseConfig({
+        databaseUrl: "postgres://u@h/d",
+        poolSize: 0,
+        port: 1.5,
+        preparedStatements: "yes" as unknown as boolean,
+        statementTimeoutMs: -1,
+        idleInTransactionTimeoutMs: 0.5,
+        env: {},
+      }),
     );
-    expect(error.issues.map((issue) => issue.variable).sort()).toEqual(["poolSize", "port", "preparedStatements"]);
+    expect(error.issues.map((issue) => issue.variable).sort()).toEqual([
+      "idleInTransactionTimeoutMs",
+      "poolSize",
+      "port",
+      "preparedStatements",
+      "statementTimeoutMs",
+    ]);
   });
 
   it.each([

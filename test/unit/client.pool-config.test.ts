@@ -1,0 +1,18 @@
+import { describe, expect, it } from "vitest";
+import { poolConfigFor } from "../../src/client/pool-config.ts";
+import { resolveDatabaseConfig } from "../../src/config/database-config.ts";
+
+describe("poolConfigFor", () => {
+  it("passes the statement and idle-in-transaction timeouts to node-postgres in milliseconds", () => {
+    const config = resolveDatabaseConfig({
+      databaseUrl: "postgresql://u@h/d",
+      env: { DB_STATEMENT_TIMEOUT: "15", DB_IDLE_IN_TRANSACTION_TIMEOUT: "2.5" },
+    });
+    expect(poolConfigFor(config)).toMatchObject({ statement_timeout: 15_000, idle_in_transaction_session_timeout: 2_500 });
+  });
+
+  it("sends the defaults: no statement timeout, a minute idle in a transaction", () => {
+    const config = resolveDatabaseConfig({ databaseUrl: "postgresql://u@h/d", env: {} });
+    expect(poolConfigFor(config)).toMatchObject({ statement_timeout: 0, idle_in_transaction_session_timeout: 60_000 });
+  });
+});
