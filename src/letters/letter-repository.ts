@@ -3,6 +3,7 @@ import type { Prisma, PrismaClient } from "../generated/prisma/client.ts";
 import { decodeCursor } from "./keyset-cursor.ts";
 import { readKeysetPage } from "./keyset-page.ts";
 import { withMappedErrors } from "./map-database-error.ts";
+import { TRANSACTION_ATTEMPTS, readWithRetry, transactionWithRetry, writeOnce } from "./retry-policy.ts";
 import { parseInput } from "./parse-input.ts";
 import { LETTER_COLUMNS, toLetterRecord, type LetterRow } from "./letter-row.ts";
 import {
@@ -96,7 +97,7 @@ export class LetterRepository {
    */
   async create(input: CreateLetterInput): Promise<LetterWithChildren> {
     const data = parseInput(createLetterInputSchema, input, "letter");
-    return this.#transaction(async (tx) => {
+    return this.#transaction("create", async (tx) => {
       const id = await insertLetterGraph(tx, data);
       return (await selectLetterWith(tx, id, INCLUDE_ALL))!;
     });
@@ -111,7 +112,7 @@ export class LetterRepository {
    */
   async findByFileHash(fileHash: string): Promise<LetterRecord[]> {
     const hash = parseInput(fileHashSchema, fileHash, "file hash");
-    return this.#run(async (client) => {
+    return this.#read(async (client) => {
       const rows = await client.$queryRaw<LetterRow[]>`SELECT ${LETTER_COLUMNS} FROM letters l
         WHERE l.file_hash = ${hash} ORDER BY l.created_at DESC NULLS LAST, l.id DESC`;
       return rows.map(toLetterRecord);
@@ -130,7 +131,7 @@ export class LetterRepository {
    */
   async createOrReplaceByFileHash(input: ReplaceLetterInput): Promise<ReplaceResult> {
     const data = parseInput(replaceLetterInputSchema, input, "letter");
-    return this.#transaction(async (tx) => {
+    return this.#transaction("createOrReplaceByFileHash", async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(${FILE_HASH_LOCK_SPACE}::int, hashtext(${data.fileHash}))`;
       const replaced = await tx.$queryRaw<{ id: number }[]>`DELETE FROM letters WHERE file_hash = ${data.fileHash} RETURNING id`;
       const id = await insertLetterGraph(tx, data);
@@ -152,7 +153,7 @@ export class LetterRepository {
     const children = parseInput(letterIncludeSchema.optional(), include, "include");
     // Prepared only on a full client: in a caller's transaction a stale prepared statement would abort it.
     const prepare = isFullClient(this.#client);
-    return this.#run((client) => selectLetterWith(client, letterId, children, prepare) as Promise<LetterWith<I> | null>);
+    return this.#read((client) => selectLetterWith(client, letterId, children, prepare) as Promise<LetterWith<I> | null>);
   }
 
   /**
@@ -183,7 +184,7 @@ export class LetterRepository {
    */
   async search(input: LetterSearchInput = {}): Promise<LetterPage> {
     const { page, ...filters } = parseInput(letterSearchInputSchema, input, "search");
-    return this.#run(async (client) => {
+    return this.#read(async (client) => {
       const rows = await client.$queryRaw<LetterRow[]>(offsetPageQuery(filters, page));
       const seen = (page - 1) * filters.limit + rows.length;
       // A short page (or an empty first page) is the end of the results: its position is the total.
@@ -204,7 +205,7 @@ export class LetterRepository {
   async searchByCursor(input: LetterCursorSearchInput = {}): Promise<LetterCursorPage> {
     const { cursor, ...filters } = parseInput(letterCursorSearchInputSchema, input, "search");
     const position = cursor === undefined ? undefined : decodeCursor(cursor, filters.sortBy, filters.sortOrder);
-    return this.#run((client) => readKeysetPage(client, filters, position));
+    return this.#read((client) => readKeysetPage(client, filters, position));
   }
 
   /**
@@ -237,7 +238,7 @@ export class LetterRepository {
         );
       return cachedStatistics(client, maxAgeMs, refresh);
     }
-    return this.#run(async (queryable) => {
+    return this.#read(async (queryable) => {
       const [row] = await queryable.$queryRaw<StatisticsRow[]>(statisticsQuery());
       return toLetterStatistics(row!);
     });
@@ -254,7 +255,7 @@ export class LetterRepository {
   async setStatus(id: number, status: string): Promise<LetterRecord> {
     const letterId = parseInput(idSchema, id, "letter id");
     const newStatus = parseInput(statusSchema, status, "status");
-    return this.#run(async (client) => {
+    return this.#write("setStatus", async (client) => {
       const rows = await client.$queryRaw<LetterRow[]>`UPDATE letters AS l SET status = ${newStatus}
         WHERE l.id = ${letterId} RETURNING ${LETTER_COLUMNS}`;
       if (rows[0] === undefined) throw new NotFoundError("letter", letterId);
@@ -274,7 +275,7 @@ export class LetterRepository {
     const id = parseInput(idSchema, letterId, "letter id");
     const data = parseInput(debugStepInputSchema, step, "debug step");
     try {
-      return await this.#run((client) =>
+      return await this.#write("appendDebugStep", (client) =>
         client.processingDebug.create({ data: { ...definedOnly(data), letterId: id } }),
       );
     } catch (error) {
@@ -292,7 +293,7 @@ export class LetterRepository {
    */
   async delete(id: number): Promise<void> {
     const letterId = parseInput(idSchema, id, "letter id");
-    const { count } = await this.#run((client) => client.letter.deleteMany({ where: { id: letterId } }));
+    const { count } = await this.#write("delete", (client) => client.letter.deleteMany({ where: { id: letterId } }));
     if (count === 0) throw new NotFoundError("letter", letterId);
   }
 
@@ -306,22 +307,39 @@ export class LetterRepository {
   async deleteMany(ids: readonly number[]): Promise<number> {
     const letterIds = parseInput(idListSchema, ids, "letter ids");
     if (letterIds.length === 0) return 0;
-    const { count } = await this.#run((client) => client.letter.deleteMany({ where: { id: { in: letterIds } } }));
+    const { count } = await this.#write("deleteMany", (client) => client.letter.deleteMany({ where: { id: { in: letterIds } } }));
     return count;
   }
 
-  /** Runs `work` on the client, with database errors mapped. */
-  #run<T>(work: (client: Queryable) => Promise<T>): Promise<T> {
-    return withMappedErrors(() => work(this.#client));
+  /**
+   * Runs an idempotent read on the client, with database errors mapped. On a full client a lost
+   * connection is retried once on another; in a caller's transaction nothing is retried (the
+   * transaction died with its connection).
+   */
+  #read<T>(work: (client: Queryable) => Promise<T>): Promise<T> {
+    return readWithRetry(() => work(this.#client), isFullClient(this.#client));
   }
 
   /**
-   * Runs `work` in a transaction: a new one on a full client; on a transaction client, one nested in the
-   * caller's (Prisma 7 gives transaction clients a `$transaction` of their own), which commits or rolls
-   * back with the caller's.
+   * Runs a one-statement write, never retried, with database errors mapped. On a full client a
+   * connection lost after the statement was sent gives {@link WriteOutcomeUnknownError}; in a caller's
+   * transaction the caller's commit decides, so errors are only mapped.
    */
-  #transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+  #write<T>(operation: string, work: (client: Queryable) => Promise<T>): Promise<T> {
     const client = this.#client;
+    return isFullClient(client) ? writeOnce(operation, () => work(client)) : withMappedErrors(() => work(client));
+  }
+
+  /**
+   * Runs `work` in a transaction. On a full client it is the repository's own: rerun on a deadlock or
+   * serialization failure (up to {@link TRANSACTION_ATTEMPTS} tries), and a connection lost while
+   * committing gives {@link WriteOutcomeUnknownError}. On a transaction client it is nested in the
+   * caller's (Prisma 7 gives transaction clients a `$transaction` of their own), commits or rolls back
+   * with it, and is never rerun.
+   */
+  #transaction<T>(operation: string, work: (tx: Queryable) => Promise<T>): Promise<T> {
+    const client = this.#client;
+    if (isFullClient(client)) return transactionWithRetry(operation, (body) => client.$transaction(body), work, TRANSACTION_ATTEMPTS);
     return withMappedErrors(() => ("$transaction" in client ? client.$transaction(work) : work(client)));
   }
 }

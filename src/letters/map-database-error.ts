@@ -2,6 +2,8 @@ import {
   DatabaseUnavailableError,
   ForeignKeyViolationError,
   NotFoundError,
+  QueryTimeoutError,
+  TransactionConflictError,
   UniqueConflictError,
   isDatabaseError,
 } from "../errors.ts";
@@ -16,6 +18,7 @@ interface ErrorFacts {
   host: string | undefined;
   port: number | string | undefined;
   modelName: string | undefined;
+  nodeCode: string | undefined;
   messages: string[];
 }
 
@@ -36,6 +39,23 @@ const UNAVAILABLE_ADAPTER_KINDS = new Set([
 const UNAVAILABLE_NODE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "ETIMEDOUT", "EHOSTUNREACH", "EPIPE"]);
 // node-postgres raises these as plain Errors without a code.
 const UNAVAILABLE_MESSAGES = /timeout exceeded when trying to connect|Connection terminated|Can't reach database server|Client has encountered a connection error/i;
+// node-postgres's own bound on waiting for an answer (`query_timeout`, set from queryTimeoutMs).
+const CLIENT_TIMEOUT_MESSAGE = /^Query read timeout$/;
+
+/**
+ * How a call failed to get through to PostgreSQL, which decides what may be retried:
+ * - `acquire-timeout`: no connection within `connectionTimeoutMs` (pool wait or connect): never sent;
+ * - `not-sent`: no connection could be had (refused, server starting
+ *   or shutting down, too many connections, client already broken): the statement never reached the server;
+ * - `lost`: an open connection broke (reset, terminated by the server or an administrator, SQLSTATE
+ *   class 08): a statement in flight may or may not have run;
+ * - `client-timeout`: no answer within the client's bound; a statement in flight may or may not have run.
+ */
+export type ConnectionFailure = "acquire-timeout" | "not-sent" | "lost" | "client-timeout";
+
+const NOT_SENT_SQLSTATES = /^(57P03|53300|08001|08004|28...|3D000)$/;
+const NOT_SENT_NODE_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EHOSTUNREACH"]);
+const NOT_SENT_MESSAGES = /Client has encountered a connection error and is not queryable|Can't reach database server/i;
 
 /**
  * The one place where errors from Prisma, its `pg` driver adapter and `pg` itself become this package's
@@ -58,11 +78,35 @@ export function mapDatabaseError(error: unknown): unknown {
   if (facts.prismaCode === "P2025") {
     return new NotFoundError(facts.modelName === undefined ? "record" : lowerFirst(facts.modelName), undefined, { cause: error });
   }
+  const timeout = timeoutKindOf(facts);
+  if (timeout !== undefined) return new QueryTimeoutError(timeout, { cause: error });
+  if (facts.sqlState === "40P01" || facts.sqlState === "40001") return new TransactionConflictError(facts.sqlState, 1, { cause: error });
   if (isUnavailable(facts)) {
     const target = facts.host === undefined ? "the configured server" : `${facts.host}${facts.port === undefined ? "" : `:${facts.port}`}`;
     return new DatabaseUnavailableError(target, unavailableReason(facts), { cause: error });
   }
   return error;
+}
+
+/**
+ * Whether `error` (raw, or mapped by {@link mapDatabaseError}: its `cause` chain is read) means the call
+ * did not get through to PostgreSQL, and at which stage; `undefined` for any other error.
+ */
+export function connectionFailureOf(error: unknown): ConnectionFailure | undefined {
+  if (typeof error !== "object" || error === null) return undefined;
+  const facts = readFacts(error);
+  if (facts.messages.some((message) => CLIENT_TIMEOUT_MESSAGE.test(message))) return "client-timeout";
+  if (!isUnavailable(facts) && facts.sqlState !== "25P03") return undefined;
+  if (facts.messages.some((message) => /timeout exceeded when trying to connect/i.test(message))) return "acquire-timeout";
+  if (
+    (facts.sqlState !== undefined && NOT_SENT_SQLSTATES.test(facts.sqlState)) ||
+    (facts.nodeCode !== undefined && NOT_SENT_NODE_CODES.has(facts.nodeCode)) ||
+    facts.kind === "DatabaseNotReachable" && facts.nodeCode === undefined ||
+    facts.messages.some((message) => NOT_SENT_MESSAGES.test(message))
+  ) {
+    return "not-sent";
+  }
+  return "lost";
 }
 
 /** The SQLSTATE PostgreSQL gave for `error` (a Prisma, driver-adapter or `pg` error), if any. */
@@ -77,6 +121,14 @@ export async function withMappedErrors<T>(work: () => Promise<T>): Promise<T> {
   } catch (error) {
     throw mapDatabaseError(error);
   }
+}
+
+function timeoutKindOf(facts: ErrorFacts): QueryTimeoutError["timeout"] | undefined {
+  if (facts.sqlState === "57014" && facts.messages.some((message) => /statement timeout/i.test(message))) return "statement";
+  if (facts.sqlState === "55P03" && facts.messages.some((message) => /lock timeout/i.test(message))) return "lock";
+  if (facts.sqlState === "25P03") return "idle-in-transaction";
+  if (facts.messages.some((message) => CLIENT_TIMEOUT_MESSAGE.test(message))) return "client";
+  return undefined;
 }
 
 function isUnavailable(facts: ErrorFacts): boolean {
@@ -117,6 +169,7 @@ function readFacts(error: object): ErrorFacts {
     host: undefined,
     port: undefined,
     modelName: undefined,
+    nodeCode: undefined,
     messages: [],
   };
   const seen = new Set<object>();
@@ -126,7 +179,10 @@ function readFacts(error: object): ErrorFacts {
     const record = current as Record<string, unknown>;
     if (typeof record["message"] === "string") facts.messages.push(record["message"]);
     const code = stringOf(record["code"]);
-    if (code !== undefined && UNAVAILABLE_NODE_CODES.has(code)) facts.kind ??= "DatabaseNotReachable";
+    if (code !== undefined && UNAVAILABLE_NODE_CODES.has(code)) {
+      facts.kind ??= "DatabaseNotReachable";
+      facts.nodeCode ??= code;
+    }
     else if (code !== undefined && /^P\d{4}$/.test(code)) facts.prismaCode ??= code;
     else if (code !== undefined && /^[0-9A-Z]{5}$/.test(code)) facts.sqlState ??= code;
     const meta = record["meta"] as Record<string, unknown> | undefined;
@@ -154,6 +210,7 @@ function readAdapterCause(cause: Record<string, unknown>, facts: ErrorFacts): vo
   const port = cause["port"];
   if (typeof port === "number" || typeof port === "string") facts.port ??= port;
   if (typeof cause["message"] === "string") facts.messages.push(cause["message"]);
+  if (typeof cause["originalMessage"] === "string") facts.messages.push(cause["originalMessage"]);
   if (typeof cause["reason"] === "string") facts.messages.push(cause["reason"]);
 }
 
