@@ -10,6 +10,8 @@ export type DatabaseErrorCode =
   | "MIGRATION_FAILED"
   | "MIGRATION_PREVIOUSLY_FAILED"
   | "MIGRATION_CHECKSUM_MISMATCH"
+  | "INSUFFICIENT_PRIVILEGE"
+  | "SCHEMA_NOT_MIGRATED"
   | "VALIDATION_FAILED"
   | "NOT_FOUND"
   | "UNIQUE_CONFLICT"
@@ -103,6 +105,28 @@ export class MigrationChecksumMismatchError extends DatabaseError {
   }
 }
 
+/**
+ * PostgreSQL refused a statement because the connected role lacks a privilege (SQLSTATE 42501), for
+ * example `migrate` run as the service role, which may not change the schema. The message names the role
+ * (never a password) and who should run the work instead.
+ */
+export class InsufficientPrivilegeError extends DatabaseError {
+  /** `user@host:port/database` of the connection that lacked the privilege. */
+  readonly target: string;
+
+  constructor(target: string, message: string, options?: { cause?: unknown }) {
+    super("INSUFFICIENT_PRIVILEGE", message, options);
+    this.target = target;
+  }
+}
+
+/** The database lacks the package's tables: run `se-letters-db migrate` (or {@link migrate}) first. */
+export class SchemaNotMigratedError extends DatabaseError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("SCHEMA_NOT_MIGRATED", message, options);
+  }
+}
+
 /** One invalid field of an input: where it is (`products.2.confidenceScore`) and what is wrong with it. */
 export interface ValidationIssue {
   /** Dotted path of the field in the input, array positions as numbers; `""` for the input as a whole. */
@@ -174,6 +198,8 @@ const ERROR_CODES: ReadonlySet<string> = new Set<DatabaseErrorCode>([
   "MIGRATION_FAILED",
   "MIGRATION_PREVIOUSLY_FAILED",
   "MIGRATION_CHECKSUM_MISMATCH",
+  "INSUFFICIENT_PRIVILEGE",
+  "SCHEMA_NOT_MIGRATED",
   "VALIDATION_FAILED",
   "NOT_FOUND",
   "UNIQUE_CONFLICT",

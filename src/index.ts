@@ -27,10 +27,12 @@ export {
   ConfigurationError,
   DatabaseError,
   DatabaseUnavailableError,
+  InsufficientPrivilegeError,
   MigrationChecksumMismatchError,
   MigrationFailedError,
   MigrationPreviouslyFailedError,
   MigrationsNotFoundError,
+  SchemaNotMigratedError,
   isDatabaseError,
   type ConfigurationIssue,
   type DatabaseErrorCode,
@@ -38,6 +40,7 @@ export {
 export { migrate, type MigrateOptions, type MigrateResult } from "./migrate/migrate.ts";
 export { defaultMigrationsDirectory, readMigrationFiles, type MigrationFile } from "./migrate/migration-files.ts";
 export { markMigrationRolledBack } from "./migrate/resolve-migration.ts";
+export { createRoles, READONLY_ROLE, rolesSqlFile, SERVICE_ROLE, type CreateRolesResult } from "./roles/create-roles.ts";
 export { Prisma, PrismaClient } from "./generated/prisma/client.ts";
 export type { Letter, LetterProduct, LetterProductMatch, ProcessingDebug } from "./generated/prisma/client.ts";
 export {

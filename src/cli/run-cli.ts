@@ -2,6 +2,7 @@ import { isDatabaseError } from "../errors.ts";
 import { DEMO_USAGE, runDemoCommand } from "./demo-command.ts";
 import { IMPORT_USAGE, runImportCommand } from "./import-command.ts";
 import { MIGRATE_USAGE, runMigrateCommand } from "./migrate-command.ts";
+import { ROLES_USAGE, runRolesCommand } from "./roles-command.ts";
 import { STATUS_USAGE, runStatusCommand } from "./status-command.ts";
 import { EXIT, UsageError } from "./usage-error.ts";
 import { VERIFY_USAGE, runVerifyCommand } from "./verify-command.ts";
@@ -11,6 +12,8 @@ const USAGE = `se-letters-db: the SE Letters PostgreSQL database.
 ${MIGRATE_USAGE}
 
 ${STATUS_USAGE}
+
+${ROLES_USAGE}
 
 ${IMPORT_USAGE}
 
@@ -23,6 +26,7 @@ Exit codes: 0 success, 1 failure (the message says what to do), 2 wrong usage; i
 const COMMANDS: Record<string, (args: string[], out: (line: string) => void, err: (line: string) => void) => Promise<number>> = {
   migrate: runMigrateCommand,
   status: runStatusCommand,
+  roles: runRolesCommand,
   import: runImportCommand,
   verify: runVerifyCommand,
   demo: runDemoCommand,

@@ -6,6 +6,7 @@ import {
   MigrationFailedError,
   MigrationPreviouslyFailedError,
 } from "../errors.ts";
+import { insufficientPrivilegeError, isInsufficientPrivilege, MIGRATION_WORK } from "./insufficient-privilege.ts";
 import { readMigrationFiles } from "./migration-files.ts";
 import {
   ensureHistoryTable,
@@ -47,6 +48,8 @@ export interface MigrateResult {
  * @throws {MigrationPreviouslyFailedError} when an earlier run left a failed migration; nothing is applied.
  * @throws {MigrationChecksumMismatchError} when an applied migration's file was edited; nothing is applied.
  * @throws {MigrationFailedError} when a migration's SQL fails now; earlier ones in this call stay applied.
+ * @throws {InsufficientPrivilegeError} when the role may not change the schema or `_prisma_migrations` (SQLSTATE 42501),
+ *   e.g. a service role: run migrations as the owner of the tables.
  * @example
  * const result = await migrate({ databaseUrl: process.env.DATABASE_URL });
  * console.log(result.applied.length === 0 ? "up to date" : `applied ${result.applied.join(", ")}`);
@@ -79,6 +82,9 @@ export async function migrate(options: MigrateOptions = {}): Promise<MigrateResu
         await client.query(file.sql);
       } catch (error) {
         await recordMigrationFailed(client, id, failureLogs(error));
+        if (isInsufficientPrivilege(error)) {
+          throw insufficientPrivilegeError(config, error, MIGRATION_WORK, `Migration ${file.name} was rolled back and recorded as failed. ${resolveAdvice(file.name)}`);
+        }
         throw new MigrationFailedError(
           file.name,
           `Migration ${file.name} failed: ${safeErrorReason(error, config.password)}. Its changes were rolled back and the ` +
