@@ -18,7 +18,10 @@ export type DatabaseErrorCode =
   | "FOREIGN_KEY_VIOLATION"
   | "IMPORT_SOURCE_INVALID"
   | "IMPORT_TARGET_NOT_EMPTY"
-  | "IMPORT_FAILED";
+  | "IMPORT_FAILED"
+  | "QUERY_TIMEOUT"
+  | "WRITE_OUTCOME_UNKNOWN"
+  | "TRANSACTION_CONFLICT";
 
 /** Base class of every error thrown by `@se-letters/db`. */
 export class DatabaseError extends Error {
@@ -62,6 +65,83 @@ export class DatabaseUnavailableError extends DatabaseError {
   constructor(target: string, reason: string, options?: { cause?: unknown }) {
     super("DATABASE_UNAVAILABLE", `Cannot reach PostgreSQL at ${target}: ${reason}`, options);
     this.target = target;
+  }
+}
+
+/**
+ * Which limit a {@link QueryTimeoutError} hit: the server's `statement_timeout`, its `lock_timeout`, its
+ * `idle_in_transaction_session_timeout` (the server ended the session), or the client's own bound on
+ * waiting for the server's answer (`queryTimeoutMs`, for a stalled network).
+ */
+export type QueryTimeoutKind = "statement" | "lock" | "idle-in-transaction" | "client";
+
+const TIMEOUT_ADVICE: Readonly<Record<QueryTimeoutKind, string>> = {
+  statement:
+    "The statement ran longer than the statement timeout and was cancelled by PostgreSQL (SQLSTATE 57014); nothing it did was kept. " +
+    "Raise statementTimeoutMs (DB_STATEMENT_TIMEOUT) if such statements are expected, or find what blocked or slowed it.",
+  lock:
+    "The statement waited longer than lock_timeout for a lock and was cancelled by PostgreSQL (SQLSTATE 55P03); nothing it did was kept. " +
+    "Raise the role's or database's lock_timeout, or find the transaction holding the lock.",
+  "idle-in-transaction":
+    "The transaction stayed idle longer than the idle-in-transaction timeout, so PostgreSQL ended its session and rolled it back (SQLSTATE 25P03). " +
+    "Keep transactions short, or raise idleInTransactionTimeoutMs (DB_IDLE_IN_TRANSACTION_TIMEOUT).",
+  client:
+    "No answer came from PostgreSQL within queryTimeoutMs (DB_QUERY_TIMEOUT): the network or the server stalled, and the connection was dropped. " +
+    "Raise queryTimeoutMs if statements legitimately take that long.",
+};
+
+/** A statement or transaction was ended by a timeout. The message says which one and how to raise it. */
+export class QueryTimeoutError extends DatabaseError {
+  /** Which timeout fired. */
+  readonly timeout: QueryTimeoutKind;
+
+  constructor(timeout: QueryTimeoutKind, options?: { cause?: unknown }) {
+    super("QUERY_TIMEOUT", TIMEOUT_ADVICE[timeout], options);
+    this.timeout = timeout;
+  }
+}
+
+/**
+ * The connection was lost (or timed out on the client) after a write was sent and before PostgreSQL
+ * confirmed it: the write may or may not have been applied. It is never retried automatically. Retry it
+ * only if it is safe to repeat (`createOrReplaceByFileHash`, `setStatus`, `delete`, `deleteMany`), or
+ * read the data back first.
+ */
+export class WriteOutcomeUnknownError extends DatabaseError {
+  /** The repository method whose outcome is unknown, e.g. `createOrReplaceByFileHash`. */
+  readonly operation: string;
+
+  constructor(operation: string, options?: { cause?: unknown }) {
+    super(
+      "WRITE_OUTCOME_UNKNOWN",
+      `The outcome of ${operation} is unknown: the connection to PostgreSQL was lost before the write was confirmed, so it may or may not have been applied. ` +
+        "It was not retried; repeat it only if it is safe to repeat, or read the data back first.",
+      options,
+    );
+    this.operation = operation;
+  }
+}
+
+/**
+ * A transaction was aborted by PostgreSQL because of a deadlock (SQLSTATE 40P01) or a serialization
+ * failure (40001) with concurrent transactions, and, when the repository owned the transaction, it still
+ * failed after `attempts` tries. Nothing of it was kept; it is safe to run again.
+ */
+export class TransactionConflictError extends DatabaseError {
+  /** `40P01` (deadlock) or `40001` (serialization failure). */
+  readonly sqlState: string;
+  /** How many times the transaction was tried (1 inside a caller's transaction, which is never retried). */
+  readonly attempts: number;
+
+  constructor(sqlState: string, attempts: number, options?: { cause?: unknown }) {
+    super(
+      "TRANSACTION_CONFLICT",
+      `The transaction was aborted by a ${sqlState === "40P01" ? "deadlock" : "serialization failure"} with concurrent transactions (SQLSTATE ${sqlState}) ` +
+        `after ${attempts} attempt${attempts === 1 ? "" : "s"}; nothing of it was kept and it is safe to run again.`,
+      options,
+    );
+    this.sqlState = sqlState;
+    this.attempts = attempts;
   }
 }
 
@@ -207,6 +287,9 @@ const ERROR_CODES: ReadonlySet<string> = new Set<DatabaseErrorCode>([
   "IMPORT_SOURCE_INVALID",
   "IMPORT_TARGET_NOT_EMPTY",
   "IMPORT_FAILED",
+  "QUERY_TIMEOUT",
+  "WRITE_OUTCOME_UNKNOWN",
+  "TRANSACTION_CONFLICT",
 ]);
 
 /** True when `error` was thrown by this package, whichever of its builds (ESM or CJS) threw it. */
