@@ -46,6 +46,15 @@ export interface DatabaseOptions {
    * Overrides `DB_IDLE_IN_TRANSACTION_TIMEOUT` (seconds). Defaults to `60000`.
    */
   idleInTransactionTimeoutMs?: number;
+  /**
+   * Longest time the client waits for PostgreSQL's answer to one statement, in milliseconds, before it
+   * gives up, drops that connection and fails the call with `QueryTimeoutError` (`timeout: "client"`);
+   * `0` waits forever. The statement timeout cannot end a wait when the network itself stalls (the
+   * server's cancel never arrives): this bound can. Must exceed {@link statementTimeoutMs} when both are
+   * set, so that the server's cleaner cancel comes first. Overrides `DB_QUERY_TIMEOUT` (seconds).
+   * Defaults to `0`.
+   */
+  queryTimeoutMs?: number;
   /** TLS mode. Overrides `DB_SSL_MODE` and the URL's `sslmode`. Defaults to `"disable"`. */
   sslMode?: SslMode;
   /** `application_name` shown in `pg_stat_activity`. Overrides the URL's `application_name`. Defaults to `"se-letters-db"`. */
@@ -77,6 +86,7 @@ export interface DatabaseConfig {
   readonly idleTimeoutMs: number;
   readonly statementTimeoutMs: number;
   readonly idleInTransactionTimeoutMs: number;
+  readonly queryTimeoutMs: number;
   readonly sslMode: SslMode;
   readonly applicationName: string;
   readonly preparedStatements: boolean;
@@ -90,6 +100,7 @@ export const DATABASE_DEFAULTS = Object.freeze({
   idleTimeoutMs: 300_000,
   statementTimeoutMs: 0,
   idleInTransactionTimeoutMs: 60_000,
+  queryTimeoutMs: 0,
   sslMode: "disable" as SslMode,
   applicationName: "se-letters-db",
   preparedStatements: true,
@@ -158,6 +169,16 @@ export function resolveDatabaseConfig(options: DatabaseOptions = {}): DatabaseCo
     options.idleInTransactionTimeoutMs !== undefined
       ? checkInteger(options.idleInTransactionTimeoutMs, "idleInTransactionTimeoutMs", 0, MAX_TIMEOUT_SECONDS * 1000, issues)
       : parseSecondsVariable(fromEnv("DB_IDLE_IN_TRANSACTION_TIMEOUT"), "DB_IDLE_IN_TRANSACTION_TIMEOUT", true, issues);
+  const queryTimeoutMs =
+    options.queryTimeoutMs !== undefined
+      ? checkInteger(options.queryTimeoutMs, "queryTimeoutMs", 0, MAX_TIMEOUT_SECONDS * 1000, issues)
+      : parseSecondsVariable(fromEnv("DB_QUERY_TIMEOUT"), "DB_QUERY_TIMEOUT", true, issues);
+  if (queryTimeoutMs !== undefined && queryTimeoutMs > 0 && statementTimeoutMs !== undefined && queryTimeoutMs <= statementTimeoutMs) {
+    issues.push({
+      variable: options.queryTimeoutMs !== undefined ? "queryTimeoutMs" : "DB_QUERY_TIMEOUT",
+      message: "must be longer than the statement timeout, so that PostgreSQL cancels a slow statement before the client drops its connection",
+    });
+  }
   const sslMode =
     options.sslMode !== undefined
       ? checkSslMode(options.sslMode, "sslMode", issues)
@@ -182,6 +203,7 @@ export function resolveDatabaseConfig(options: DatabaseOptions = {}): DatabaseCo
     idleTimeoutMs: idleTimeoutMs ?? DATABASE_DEFAULTS.idleTimeoutMs,
     statementTimeoutMs: statementTimeoutMs ?? DATABASE_DEFAULTS.statementTimeoutMs,
     idleInTransactionTimeoutMs: idleInTransactionTimeoutMs ?? DATABASE_DEFAULTS.idleInTransactionTimeoutMs,
+    queryTimeoutMs: queryTimeoutMs ?? DATABASE_DEFAULTS.queryTimeoutMs,
     sslMode: sslMode ?? DATABASE_DEFAULTS.sslMode,
     applicationName: applicationName ?? DATABASE_DEFAULTS.applicationName,
     preparedStatements: preparedStatements ?? DATABASE_DEFAULTS.preparedStatements,
