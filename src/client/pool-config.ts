@@ -1,8 +1,9 @@
 import type pg from "pg";
 import type { DatabaseConfig } from "../config/database-config.ts";
+import { serverOptionsWithForcedSettings } from "../config/server-options.ts";
 import { tlsOptionsFor } from "../config/ssl-mode.ts";
 
-/** The `pg.Pool` settings for a configuration: its limits and timeouts, TLS, and sessions in UTC. */
+/** The `pg.Pool` settings for a configuration: its limits and timeouts, TLS, the server options, and sessions in UTC. */
 export function poolConfigFor(config: DatabaseConfig): pg.PoolConfig {
   return {
     host: config.host,
@@ -16,10 +17,8 @@ export function poolConfigFor(config: DatabaseConfig): pg.PoolConfig {
     // Sent as startup parameters; node-postgres leaves out a 0, so the server's own setting then applies.
     statement_timeout: config.statementTimeoutMs,
     idle_in_transaction_session_timeout: config.idleInTransactionTimeoutMs,
-    ssl: tlsOptionsFor(config.sslMode),
+    ssl: tlsOptionsFor(config.sslMode, config.tlsFiles),
     application_name: config.applicationName,
-    // Timestamps are stored without time zone and mean UTC. @prisma/adapter-pg mislabels offsets in a
-    // session whose TimeZone is not UTC (prisma/prisma#26786, #28629), so every session is forced to UTC.
-    options: "-c TimeZone=UTC",
+    options: serverOptionsWithForcedSettings(config.serverOptions),
   };
 }

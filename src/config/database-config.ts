@@ -1,6 +1,8 @@
 import { ConfigurationError, type ConfigurationIssue } from "../errors.ts";
 import { parseDatabaseUrl } from "./database-url.ts";
+import { checkServerOptions } from "./server-options.ts";
 import { SSL_MODES, type SslMode } from "./ssl-mode.ts";
+import { readTlsFiles, type TlsFiles } from "./tls-files.ts";
 
 /**
  * Options for connecting to PostgreSQL. Each one overrides the environment variable named in its doc
@@ -23,9 +25,13 @@ export interface DatabaseOptions {
   user?: string;
   /** Password. Overrides `DB_PASSWORD` and the URL's password. Never defaulted: omit it for trust or peer authentication. */
   password?: string;
-  /** Largest number of pooled connections. Overrides `DB_POOL_SIZE`. Defaults to `20`. */
+  /** Largest number of pooled connections. Overrides `DB_POOL_SIZE` and the URL's `connection_limit` (Prisma's). Defaults to `20`. */
   poolSize?: number;
-  /** How long to wait for a connection, in milliseconds. Overrides `DB_CONNECTION_TIMEOUT` (seconds). Defaults to `30000`. */
+  /**
+   * How long to wait for a connection, in milliseconds: for a free pooled one, and for a new one to be
+   * opened (TCP, TLS and login). Overrides `DB_CONNECTION_TIMEOUT` (seconds) and the URL's
+   * `connect_timeout` (libpq's) or `pool_timeout` (Prisma's), in whole seconds. Defaults to `30000`.
+   */
   connectionTimeoutMs?: number;
   /** How long an idle pooled connection is kept, in milliseconds; `0` keeps them forever. Overrides `DB_IDLE_TIMEOUT` (seconds). Defaults to `300000`. */
   idleTimeoutMs?: number;
@@ -57,8 +63,25 @@ export interface DatabaseOptions {
   queryTimeoutMs?: number;
   /** TLS mode. Overrides `DB_SSL_MODE` and the URL's `sslmode`. Defaults to `"disable"`. */
   sslMode?: SslMode;
+  /**
+   * Path of a PEM file of the CA certificate(s) the server's certificate must be signed by, for a server
+   * whose CA is not in Node's trust store. Read when the configuration is resolved. With `require` it
+   * makes the certificate checked as in `verify-ca`, as libpq does. Overrides `DB_SSL_ROOT_CERT` and the
+   * URL's `sslrootcert`. Defaults to none (Node's trust store).
+   */
+  sslRootCert?: string;
+  /** Path of a PEM client certificate, for a server that asks for one; needs {@link sslKey}. Overrides `DB_SSL_CERT` and the URL's `sslcert`. Defaults to none. */
+  sslCert?: string;
+  /** Path of the PEM private key of {@link sslCert}. Overrides `DB_SSL_KEY` and the URL's `sslkey`. Defaults to none. */
+  sslKey?: string;
   /** `application_name` shown in `pg_stat_activity`. Overrides the URL's `application_name`. Defaults to `"se-letters-db"`. */
   applicationName?: string;
+  /**
+   * Command-line options sent to the server at connection start, libpq's `options`, such as
+   * `-c lock_timeout=5s`. `TimeZone` may not be set to anything but UTC: every session runs with
+   * `-c TimeZone=UTC`, added after these. Overrides the URL's `options`. Defaults to none.
+   */
+  serverOptions?: string;
   /**
    * Whether the repository's read of a letter by id (`findById`, `getById`, with or without children, on
    * the full client; never in a caller's transaction) runs as a named prepared statement, parsed and
@@ -88,7 +111,17 @@ export interface DatabaseConfig {
   readonly idleInTransactionTimeoutMs: number;
   readonly queryTimeoutMs: number;
   readonly sslMode: SslMode;
+  /** Path of the CA certificate file, when one is given. */
+  readonly sslRootCert: string | undefined;
+  /** Path of the client certificate file, when one is given. */
+  readonly sslCert: string | undefined;
+  /** Path of the client key file, when one is given. */
+  readonly sslKey: string | undefined;
+  /** The contents of the TLS files, read when the configuration was resolved. Not enumerable: it holds the key. */
+  readonly tlsFiles: TlsFiles;
   readonly applicationName: string;
+  /** The caller's server options (without the forced `-c TimeZone=UTC`), when given. */
+  readonly serverOptions: string | undefined;
   readonly preparedStatements: boolean;
 }
 
@@ -152,11 +185,11 @@ export function resolveDatabaseConfig(options: DatabaseOptions = {}): DatabaseCo
   const poolSize =
     options.poolSize !== undefined
       ? checkInteger(options.poolSize, "poolSize", 1, MAX_POOL_SIZE, issues)
-      : parseIntegerVariable(fromEnv("DB_POOL_SIZE"), "DB_POOL_SIZE", 1, MAX_POOL_SIZE, issues);
+      : parseIntegerVariable(fromEnv("DB_POOL_SIZE"), "DB_POOL_SIZE", 1, MAX_POOL_SIZE, issues) ?? fromUrl?.poolSize;
   const connectionTimeoutMs =
     options.connectionTimeoutMs !== undefined
       ? checkInteger(options.connectionTimeoutMs, "connectionTimeoutMs", 1, MAX_TIMEOUT_SECONDS * 1000, issues)
-      : parseSecondsVariable(fromEnv("DB_CONNECTION_TIMEOUT"), "DB_CONNECTION_TIMEOUT", false, issues);
+      : parseSecondsVariable(fromEnv("DB_CONNECTION_TIMEOUT"), "DB_CONNECTION_TIMEOUT", false, issues) ?? fromUrl?.connectionTimeoutMs;
   const idleTimeoutMs =
     options.idleTimeoutMs !== undefined
       ? checkInteger(options.idleTimeoutMs, "idleTimeoutMs", 0, MAX_TIMEOUT_SECONDS * 1000, issues)
@@ -185,7 +218,27 @@ export function resolveDatabaseConfig(options: DatabaseOptions = {}): DatabaseCo
       : fromEnv("DB_SSL_MODE") !== undefined
         ? checkSslMode(fromEnv("DB_SSL_MODE"), "DB_SSL_MODE", issues)
         : fromUrl?.sslMode;
+  const tlsPaths = {
+    rootCert: options.sslRootCert ?? fromEnv("DB_SSL_ROOT_CERT") ?? fromUrl?.sslRootCert,
+    cert: options.sslCert ?? fromEnv("DB_SSL_CERT") ?? fromUrl?.sslCert,
+    key: options.sslKey ?? fromEnv("DB_SSL_KEY") ?? fromUrl?.sslKey,
+  };
+  const tlsSources = {
+    rootCert: pathSource(options.sslRootCert, "sslRootCert", fromEnv("DB_SSL_ROOT_CERT"), "DB_SSL_ROOT_CERT", `${urlSource} sslrootcert`),
+    cert: pathSource(options.sslCert, "sslCert", fromEnv("DB_SSL_CERT"), "DB_SSL_CERT", `${urlSource} sslcert`),
+    key: pathSource(options.sslKey, "sslKey", fromEnv("DB_SSL_KEY"), "DB_SSL_KEY", `${urlSource} sslkey`),
+  };
+  if ((sslMode ?? DATABASE_DEFAULTS.sslMode) === "disable") {
+    for (const which of ["rootCert", "cert", "key"] as const) {
+      if (tlsPaths[which] !== undefined) {
+        issues.push({ variable: tlsSources[which], message: "is set but TLS is disabled (set the TLS mode to require, verify-ca or verify-full, or remove it)" });
+      }
+    }
+  }
+  const tlsFiles = readTlsFiles(tlsPaths, tlsSources, issues);
   const applicationName = options.applicationName ?? fromUrl?.applicationName;
+  const serverOptions =
+    options.serverOptions !== undefined ? checkServerOptions(options.serverOptions, "serverOptions", issues) : fromUrl?.serverOptions;
   const preparedStatements =
     options.preparedStatements !== undefined
       ? checkBoolean(options.preparedStatements, "preparedStatements", issues)
@@ -205,16 +258,26 @@ export function resolveDatabaseConfig(options: DatabaseOptions = {}): DatabaseCo
     idleInTransactionTimeoutMs: idleInTransactionTimeoutMs ?? DATABASE_DEFAULTS.idleInTransactionTimeoutMs,
     queryTimeoutMs: queryTimeoutMs ?? DATABASE_DEFAULTS.queryTimeoutMs,
     sslMode: sslMode ?? DATABASE_DEFAULTS.sslMode,
+    sslRootCert: tlsPaths.rootCert,
+    sslCert: tlsPaths.cert,
+    sslKey: tlsPaths.key,
     applicationName: applicationName ?? DATABASE_DEFAULTS.applicationName,
+    serverOptions,
     preparedStatements: preparedStatements ?? DATABASE_DEFAULTS.preparedStatements,
   };
   Object.defineProperty(config, "password", { value: password, enumerable: false });
+  Object.defineProperty(config, "tlsFiles", { value: Object.freeze(tlsFiles), enumerable: false });
   return Object.freeze(config) as DatabaseConfig;
 }
 
 /** `user@host:port/database`: how a configuration is named in messages. Never includes the password. */
 export function describeDatabaseTarget(config: Pick<DatabaseConfig, "user" | "host" | "port" | "database">): string {
   return `${config.user}@${config.host}:${config.port}/${config.database}`;
+}
+
+/** The name a TLS file path was given under, for messages: the option, else the variable, else the URL parameter. */
+function pathSource(option: string | undefined, optionName: string, variable: string | undefined, variableName: string, urlName: string): string {
+  return option !== undefined ? optionName : variable !== undefined ? variableName : urlName;
 }
 
 function checkInteger(value: number, name: string, min: number, max: number, issues: ConfigurationIssue[]): number | undefined {

@@ -26,10 +26,16 @@ describe("resolveDatabaseConfig", () => {
       idleTimeoutMs: 300_000,
       statementTimeoutMs: 0,
       idleInTransactionTimeoutMs: 60_000,
+      queryTimeoutMs: 0,
       sslMode: "disable",
+      sslRootCert: undefined,
+      sslCert: undefined,
+      sslKey: undefined,
       applicationName: "se-letters-db",
+      serverOptions: undefined,
       preparedStatements: true,
     });
+    expect(config.tlsFiles).toEqual({});
     expect(config.password).toBeUndefined();
     expect(DATABASE_DEFAULTS).toMatchObject({
       port: 5432,
@@ -161,7 +167,7 @@ describe("resolveDatabaseConfig", () => {
     ["mysql://u:pw@h/d", "must start with postgresql://"],
     ["postgresql://u:pw@h", "has no database name"],
     ["postgresql://h/d", "has no user name"],
-    ["postgresql://u:pw@h/d?connect_timeout=3", 'unsupported parameter "connect_timeout"'],
+    ["postgresql://u:pw@h/d?keepalives=1", 'unsupported parameter "keepalives"'],
     ["postgresql://u:pw@h/d?sslmode=prefer", 'sslmode="prefer"'],
     ["postgresql://u:pw@h/d?schema=other", "only the public schema"],
   ])("explains a bad DATABASE_URL %s", (url, expected) => {
