@@ -18,11 +18,21 @@ export interface ScenarioOptions {
   writerOpsPerSecond: number;
   /** Longest wait for requests still running when the schedule ends; the rest count as errors. */
   drainTimeoutMs: number;
+  /** Where outcomes go (the soak passes one that also keeps them per second). Defaults to a new recorder. */
+  recorder?: LatencyRecorder;
+  /**
+   * Whether to sample lock waits on a connection of its own. Defaults to `true`; the soak turns it off,
+   * since its faults end that connection too.
+   */
+  sampleLocks?: boolean;
+  /** Called with the schedule's start (a `performance.now()` value) once it is fixed, before any request. */
+  onStart?: (start: number) => void;
 }
 
 export interface ScenarioResult {
   recorder: LatencyRecorder;
-  locks: LockReport;
+  /** `null` when lock sampling was off. */
+  locks: LockReport | null;
   /** Requests the schedule sent per second. */
   offeredRate: number;
   /** Requests still running after the drain timeout (counted as errors). */
@@ -55,14 +65,15 @@ export async function removeWriterRows(url: string): Promise<void> {
 export async function runScenario(options: ScenarioOptions): Promise<ScenarioResult> {
   const { driver, data, users, userIntervalMs, durationSeconds } = options;
   await removeWriterRows(options.url);
-  const recorder = new LatencyRecorder();
-  const sampler = new LockSampler(options.url);
-  await sampler.start();
+  const recorder = options.recorder ?? new LatencyRecorder();
+  const sampler = options.sampleLocks === false ? null : new LockSampler(options.url);
+  await sampler?.start();
   const runId = `${Date.now().toString(36)}`;
   const cpuBefore = process.cpuUsage();
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
   const start = performance.now() + 50;
+  options.onStart?.(start);
   const end = start + durationSeconds * 1000;
   const inFlight = new Set<Promise<void>>();
   let offered = 0;
@@ -131,6 +142,6 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
   const eventLoopDelay = { p99Ms: loopDelay.percentile(99) / 1e6, maxMs: loopDelay.max / 1e6 };
   const cpu = process.cpuUsage(cpuBefore);
   const clientCores = (cpu.user + cpu.system) / 1000 / (performance.now() - start);
-  const locks = await sampler.stop();
+  const locks = sampler ? await sampler.stop() : null;
   return { recorder, locks, offeredRate: offered / durationSeconds, unfinished, clientCores, eventLoopDelay };
 }

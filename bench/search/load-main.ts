@@ -99,7 +99,7 @@ function printScenario(title: string, results: Map<string, ScenarioResult>): voi
   }
   for (const [setup, result] of results) {
     console.log(`${setup}: offered ${result.offeredRate.toFixed(0)} req/s, ${result.unfinished} unfinished after the drain; load generator + library used ${result.clientCores.toFixed(2)} cores, event loop delay p99 ${result.eventLoopDelay.p99Ms.toFixed(1)} ms, max ${result.eventLoopDelay.maxMs.toFixed(1)} ms`);
-    console.log(lockLine(setup, result.locks));
+    if (result.locks) console.log(lockLine(setup, result.locks));
   }
 }
 

@@ -16,12 +16,15 @@ export interface OursOptions {
   writerPoolSize: number;
   /** Whether the read by id runs as a prepared statement (the package's default). */
   preparedStatements: boolean;
+  /** Called when an idle pooled connection fails. Defaults to the package's one-line warning on stderr. */
+  onPoolError?: (error: Error) => void;
 }
 
 /** The package as the web app and the pipeline use it: one client each, a LetterRepository on each. */
 export async function oursDriver(options: OursOptions): Promise<Driver> {
-  const web = await connectDatabase({ databaseUrl: options.url, env: {}, poolSize: options.poolSize, connectionTimeoutMs: 2000, applicationName: "bench-ours-web", preparedStatements: options.preparedStatements });
-  const pipeline = await connectDatabase({ databaseUrl: options.url, env: {}, poolSize: options.writerPoolSize, connectionTimeoutMs: 2000, applicationName: "bench-ours-pipeline", preparedStatements: options.preparedStatements });
+  const common = { databaseUrl: options.url, env: {}, connectionTimeoutMs: 2000, preparedStatements: options.preparedStatements, ...(options.onPoolError ? { onPoolError: options.onPoolError } : {}) };
+  const web = await connectDatabase({ ...common, poolSize: options.poolSize, applicationName: "bench-ours-web" });
+  const pipeline = await connectDatabase({ ...common, poolSize: options.writerPoolSize, applicationName: "bench-ours-pipeline" });
   const reads = new LetterRepository(web.prisma);
   const writes = new LetterRepository(pipeline.prisma);
   return {

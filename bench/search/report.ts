@@ -19,28 +19,34 @@ export async function describeMachine(adminUrl: string): Promise<string[]> {
   ];
 }
 
-const ms = (value: number) => (Number.isNaN(value) ? "-" : value < 10 ? value.toFixed(2) : value < 100 ? value.toFixed(1) : value.toFixed(0));
+/** A latency in ms with 2, 1 or 0 decimals by size; `-` for none. */
+export const ms = (value: number) => (Number.isNaN(value) ? "-" : value < 10 ? value.toFixed(2) : value < 100 ? value.toFixed(1) : value.toFixed(0));
 
 function pad(cells: string[], widths: number[]): string {
   return cells.map((cell, index) => (index === 0 ? cell.padEnd(widths[index]!) : cell.padStart(widths[index]!))).join("  ");
 }
 
-/** One row per operation: ours and the seeds' numbers, and how many times lower our p95 is. */
+/** A plain-text table: the first column left-aligned, the others right-aligned, a rule under the header. */
+export function formatTable(header: string[], rows: string[][]): string[] {
+  const widths = header.map((cell, index) => Math.max(cell.length, ...rows.map((r) => r[index]?.length ?? 0)));
+  return [pad(header, widths), widths.map((width) => "-".repeat(width)).join("  "), ...rows.map((r) => pad(r, widths))];
+}
+
+/** One row per operation: ours and the seeds' numbers, and how many times lower our p95 is; ours alone without seeds. */
 export function comparisonTable(ours: LatencyRecorder, seeds: LatencyRecorder | undefined): string[] {
   const ops = [...new Set([...ours.operations(), ...(seeds?.operations() ?? [])])].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
-  const header = ["operation", "count", "p50", "p95", "p99", "max", "errors", "| seeds count", "p50", "p95", "p99", "max", "errors", "| p95 seeds/ours"];
+  const header = ["operation", "count", "p50", "p95", "p99", "max", "errors", ...(seeds ? ["| seeds count", "p50", "p95", "p99", "max", "errors", "| p95 seeds/ours"] : [])];
   const rows: string[][] = [];
   const row = (name: string, o: OperationSummary, s: OperationSummary | undefined) => [
     name, String(o.count), ms(o.p50), ms(o.p95), ms(o.p99), ms(o.max), String(o.errors),
     ...(s
       ? [`| ${s.count}`, ms(s.p50), ms(s.p95), ms(s.p99), ms(s.max), String(s.errors), `| ${ratio(o, s)}`]
-      : ["|", "", "", "", "", "", "|"]),
+      : []),
   ];
   for (const op of ops) rows.push(row(op, ours.summary(op), seeds?.summary(op)));
   const isRead = (op: string) => !op.startsWith("write.");
   rows.push(row("ALL READS", ours.combined(isRead), seeds?.combined(isRead)));
-  const widths = header.map((cell, index) => Math.max(cell.length, ...rows.map((r) => r[index]!.length)));
-  return [pad(header, widths), widths.map((width) => "-".repeat(width)).join("  "), ...rows.map((r) => pad(r, widths))];
+  return formatTable(header, rows);
 }
 
 function rank(op: string): number {

@@ -1,0 +1,81 @@
+import { execFile, execFileSync } from "node:child_process";
+import { chmodSync, chownSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { findFreePort } from "../../src/embedded/embedded-postgres-server.ts";
+
+const run = promisify(execFile);
+
+/** Debian's PostgreSQL 15 binaries (package postgresql-15). */
+export const POSTGRES_BIN = "/usr/lib/postgresql/15/bin";
+
+/**
+ * A PostgreSQL cluster the soak creates for itself (initdb in a fresh temporary folder, a free loopback
+ * port, trust authentication for its own user), so that it may restart it: the machine's shared server
+ * is never touched. As root the binaries run as the `postgres` user, which owns the folder.
+ */
+export interface SoakCluster {
+  /** `postgresql://postgres@127.0.0.1:<port>/postgres`: no password (trust on loopback only). */
+  readonly adminUrl: string;
+  readonly port: number;
+  readonly folder: string;
+  /** `pg_ctl stop -m fast`, then `pg_ctl start`, each waiting; returns the seconds each took. */
+  restart(): Promise<{ stopSeconds: number; startSeconds: number }>;
+  /** Stops the server (immediate mode) and deletes the folder. Safe to call more than once. */
+  destroy(): Promise<void>;
+}
+
+/** Creates, configures and starts the soak's own cluster. */
+export async function createSoakCluster(log: (line: string) => void): Promise<SoakCluster> {
+  const asPostgres = process.getuid?.() === 0;
+  const folder = mkdtempSync(join(tmpdir(), "se-letters-soak-"));
+  // mkdtemp makes a 700 folder: the postgres user must own it to create the data folder inside.
+  chmodSync(folder, 0o755);
+  if (asPostgres) chownSync(folder, Number(execFileSync("id", ["-u", "postgres"]).toString()), Number(execFileSync("id", ["-g", "postgres"]).toString()));
+  const data = join(folder, "data");
+  const port = await findFreePort();
+  const pgCtl = (args: string[]) => runBinary(asPostgres, "pg_ctl", ["-D", data, "-w", "-t", "120", ...args]);
+  let destroyed: Promise<void> | undefined;
+  const destroy = () =>
+    (destroyed ??= (async () => {
+      await pgCtl(["stop", "-m", "immediate"]).catch(() => undefined);
+      rmSync(folder, { recursive: true, force: true });
+    })());
+
+  const serverOptions = ["-c listen_addresses=127.0.0.1", `-c port=${port}`, `-c unix_socket_directories=${folder}`, "-c max_connections=100", "-c shared_buffers=256MB"].join(" ");
+  const start = () => pgCtl(["start", "-l", join(folder, "server.log"), "-o", serverOptions]);
+  try {
+    await runBinary(asPostgres, "initdb", ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"]);
+    await start();
+    log(`own PostgreSQL cluster: ${data} on 127.0.0.1:${port} (the shared server on 5432 is not touched)`);
+  } catch (error) {
+    await destroy();
+    throw error;
+  }
+
+  return {
+    adminUrl: `postgresql://postgres@127.0.0.1:${port}/postgres`,
+    port,
+    folder,
+    async restart() {
+      let began = performance.now();
+      await pgCtl(["stop", "-m", "fast"]);
+      const stopSeconds = (performance.now() - began) / 1000;
+      began = performance.now();
+      await start();
+      return { stopSeconds, startSeconds: (performance.now() - began) / 1000 };
+    },
+    destroy,
+  };
+}
+
+async function runBinary(asPostgres: boolean, name: string, args: string[]): Promise<void> {
+  const binary = join(POSTGRES_BIN, name);
+  try {
+    await (asPostgres ? run("runuser", ["-u", "postgres", "--", binary, ...args]) : run(binary, args));
+  } catch (error) {
+    const stderr = (error as { stderr?: string }).stderr?.trim();
+    throw new Error(`${name} ${args.join(" ")} failed${stderr ? `: ${stderr}` : ""}`, { cause: error });
+  }
+}
