@@ -5,6 +5,7 @@ import { DatabaseUnavailableError } from "../errors.ts";
 import { PrismaClient } from "../generated/prisma/client.ts";
 import { poolConfigFor } from "./pool-config.ts";
 import { preparedStatementName } from "./prepared-statement.ts";
+import { PooledPgClient } from "./pooled-pg-client.ts";
 import { safeErrorReason } from "./safe-error-reason.ts";
 
 /** Options of {@link connectDatabase}: the connection settings, plus what to do with background pool errors. */
@@ -46,7 +47,11 @@ export interface DatabaseClient {
 export async function connectDatabase(options: ConnectOptions = {}): Promise<DatabaseClient> {
   const config = resolveDatabaseConfig(options);
   const target = describeDatabaseTarget(config);
-  const pool = new pg.Pool(poolConfigFor(config));
+  const pool = new pg.Pool({
+    ...poolConfigFor(config),
+    ...(config.queryTimeoutMs > 0 ? { query_timeout: config.queryTimeoutMs } : {}),
+    Client: PooledPgClient,
+  });
   const onPoolError =
     options.onPoolError ??
     ((error: Error) => console.warn(`@se-letters/db: idle connection to ${target} failed: ${safeErrorReason(error, config.password)}`));

@@ -1,0 +1,118 @@
+import pg from "pg";
+import { describe, expect, it } from "vitest";
+import { DatabaseError, QueryTimeoutError } from "../../src/errors.ts";
+import { LetterRepository } from "../../src/letters/letter-repository.ts";
+import { mapDatabaseError } from "../../src/letters/map-database-error.ts";
+import { useProcessErrorSpy } from "../support/process-error-spy.ts";
+import { useTestDatabase } from "../support/test-database.ts";
+
+const database = useTestDatabase();
+useProcessErrorSpy();
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Runs `work` while another session holds `lockSql` in an open transaction, then rolls that transaction back. */
+async function whileLocked<T>(lockSql: string, values: unknown[], work: () => Promise<T>): Promise<T> {
+  const holder = new pg.Client({ connectionString: database.url });
+  await holder.connect();
+  try {
+    await holder.query("BEGIN");
+    await holder.query(lockSql, values);
+    return await work();
+  } finally {
+    await holder.query("ROLLBACK").catch(() => undefined);
+    await holder.end();
+  }
+}
+
+async function timed<T>(work: () => Promise<T>): Promise<{ error: unknown; ms: number }> {
+  const started = performance.now();
+  const error = await work().then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  return { error, ms: performance.now() - started };
+}
+
+describe("statement timeout", () => {
+  it("cancels a slow statement with QueryTimeoutError, and the pool's only connection stays usable", async () => {
+    const db = await database.connect({ poolSize: 1, statementTimeoutMs: 300 });
+    try {
+      const error = mapDatabaseError(await db.prisma.$queryRaw`SELECT pg_sleep(5)`.catch((caught: unknown) => caught));
+      expect(error).toBeInstanceOf(QueryTimeoutError);
+      expect(error).toMatchObject({ code: "QUERY_TIMEOUT", timeout: "statement" });
+      expect((error as Error).message).toMatch(/statement timeout.*SQLSTATE 57014.*statementTimeoutMs \(DB_STATEMENT_TIMEOUT\)/s);
+      const [row] = await db.prisma.$queryRaw<{ one: number }[]>`SELECT 1::int AS one`;
+      expect(row?.one).toBe(1);
+      expect(db.pool.totalCount).toBe(1);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it("a repository write blocked by another session's row lock fails with QueryTimeoutError, writes nothing, and the next write succeeds", async () => {
+    const db = await database.connect({ poolSize: 1, statementTimeoutMs: 400 });
+    try {
+      const letters = new LetterRepository(db.prisma);
+      const letter = await letters.create({ documentName: "locked.pdf", sourceFilePath: "/locked.pdf" });
+      const { error, ms } = await whileLocked("SELECT 1 FROM letters WHERE id = $1 FOR UPDATE", [letter.id], () =>
+        timed(() => letters.setStatus(letter.id, "blocked")),
+      );
+      expect(error).toBeInstanceOf(QueryTimeoutError);
+      expect(error).toMatchObject({ code: "QUERY_TIMEOUT", timeout: "statement" });
+      expect(ms).toBeGreaterThanOrEqual(350);
+      expect(ms).toBeLessThan(3_000);
+      expect((await letters.getById(letter.id)).status).toBe(letter.status);
+      expect((await letters.setStatus(letter.id, "processed")).status).toBe("processed");
+    } finally {
+      await db.close();
+    }
+  });
+
+  it("createOrReplaceByFileHash waiting for another writer of the hash fails with QueryTimeoutError and rolls back", async () => {
+    const db = await database.connect({ poolSize: 2, statementTimeoutMs: 400 });
+    try {
+      const letters = new LetterRepository(db.prisma);
+      const input = { documentName: "hash.pdf", sourceFilePath: "/hash.pdf", fileHash: "sha256:timeout-hash", products: [{ productIdentifier: "P" }] };
+      await letters.createOrReplaceByFileHash(input);
+      // The repository serializes writers of one hash with this advisory lock: hold it as another writer would.
+      const { error } = await whileLocked("SELECT pg_advisory_xact_lock(1936027000::int, hashtext($1))", [input.fileHash], () =>
+        timed(() => letters.createOrReplaceByFileHash({ ...input, documentName: "second.pdf" })),
+      );
+      expect(error).toMatchObject({ code: "QUERY_TIMEOUT", timeout: "statement" });
+      const stored = await letters.findByFileHash(input.fileHash);
+      expect(stored.map((letter) => letter.documentName)).toEqual(["hash.pdf"]);
+      expect((await letters.createOrReplaceByFileHash({ ...input, documentName: "third.pdf" })).letter.documentName).toBe("third.pdf");
+    } finally {
+      await db.close();
+    }
+  });
+});
+
+describe("idle-in-transaction timeout", () => {
+  it("a caller's transaction left idle is ended by the server; the next call fails with a typed error and the pool recovers", async () => {
+    const db = await database.connect({ poolSize: 1, idleInTransactionTimeoutMs: 300 });
+    try {
+      const letters = new LetterRepository(db.prisma);
+      const letter = await letters.create({ documentName: "idle.pdf", sourceFilePath: "/idle.pdf" });
+      const error = await db.prisma
+        .$transaction(
+          async (tx) => {
+            const inTransaction = new LetterRepository(tx);
+            await inTransaction.setStatus(letter.id, "in-transaction");
+            await sleep(1_200);
+            await inTransaction.setStatus(letter.id, "after-idle");
+          },
+          { timeout: 10_000 },
+        )
+        .catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(DatabaseError);
+      expect(error).toMatchObject({ code: "QUERY_TIMEOUT", timeout: "idle-in-transaction" });
+      expect((error as Error).message).toMatch(/idle longer than the idle-in-transaction timeout.*idleInTransactionTimeoutMs \(DB_IDLE_IN_TRANSACTION_TIMEOUT\)/s);
+      expect((await letters.getById(letter.id)).status).toBe(letter.status);
+      expect((await letters.setStatus(letter.id, "processed")).status).toBe("processed");
+    } finally {
+      await db.close();
+    }
+  });
+});
