@@ -1,10 +1,11 @@
 import { z } from "zod";
+import { textProblem } from "./postgres-text.ts";
 
 /** A JSON value, as stored in the jsonb columns. `null` here is JSON `null`, not SQL NULL. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
 /**
- * zod schema of a JSON value that PostgreSQL's jsonb accepts: strings without NUL characters, finite
+ * zod schema of a JSON value that PostgreSQL's jsonb accepts: strings and keys without NUL characters or lone surrogates, finite
  * numbers, booleans, `null`, arrays and plain objects of those (a property set to `undefined` is left
  * out, as `JSON.stringify` does). Each problem is reported at its own
  * path inside the value (`rawGrokJson.pages.3.score`).
@@ -22,8 +23,10 @@ interface JsonProblem {
 
 function jsonProblems(value: unknown, path: (string | number)[], ancestors: Set<object>): JsonProblem[] {
   switch (typeof value) {
-    case "string":
-      return value.includes("\u0000") ? [{ path, message: "JSON strings must not contain NUL (\\u0000) characters" }] : [];
+    case "string": {
+      const problem = textProblem(value);
+      return problem === null ? [] : [{ path, message: `JSON strings ${problem}` }];
+    }
     case "number":
       return Number.isFinite(value) ? [] : [{ path, message: "must be a finite number (JSON has no NaN or Infinity)" }];
     case "boolean":
@@ -42,8 +45,8 @@ function jsonProblems(value: unknown, path: (string | number)[], ancestors: Set<
             // An undefined property is left out, as JSON.stringify does.
             item === undefined
               ? []
-              : key.includes("\u0000")
-              ? [{ path: [...path, key], message: "JSON keys must not contain NUL (\\u0000) characters" }]
+              : textProblem(key) !== null
+              ? [{ path: [...path, key], message: `JSON keys ${textProblem(key)}` }]
               : jsonProblems(item, [...path, key], ancestors),
           );
       ancestors.delete(value);

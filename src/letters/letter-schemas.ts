@@ -1,12 +1,19 @@
 import { z } from "zod";
 import { jsonValueSchema } from "./json-value.ts";
+import { textProblem } from "./postgres-text.ts";
 
 // Limits of the columns: INTEGER ids and sizes, REAL (float4) measures.
 const MAX_INT4 = 2_147_483_647;
 const MAX_REAL = 3.4e38;
 
-/** Text PostgreSQL can store: any string without NUL characters. */
-export const textSchema = z.string().refine((text) => !text.includes("\u0000"), "must not contain NUL (\\u0000) characters");
+/**
+ * Text PostgreSQL stores unchanged: any string without NUL characters and without lone UTF-16
+ * surrogates (which UTF-8 cannot encode).
+ */
+export const textSchema = z.string().check((payload) => {
+  const problem = textProblem(payload.value);
+  if (problem !== null) payload.issues.push({ code: "custom", message: problem, input: payload.value });
+});
 /** Text that must not be empty or only whitespace. */
 export const requiredTextSchema = textSchema.refine((text) => text.trim() !== "", "must not be empty");
 /** Optional text column: a string, `null` or absent (both of the latter store SQL NULL). */

@@ -1,0 +1,62 @@
+import { PrismaPg } from "@prisma/adapter-pg";
+import fc from "fast-check";
+import { afterAll, describe, expect, it } from "vitest";
+import { ValidationError } from "../../src/errors.ts";
+import { PrismaClient } from "../../src/generated/prisma/client.ts";
+import { jsonValueSchema } from "../../src/letters/json-value.ts";
+import { LetterRepository } from "../../src/letters/letter-repository.ts";
+import { parseInput } from "../../src/letters/parse-input.ts";
+import {
+  anyCodeUnits,
+  anyNumber,
+  isStorableText,
+  isStorableInteger,
+  isStorableReal,
+  longestIndexedText,
+  MAX_DATE,
+  MIN_DATE,
+  nested,
+  storableJson,
+  storableRequiredText,
+  tooLongIndexedText,
+  unstorableDate,
+  unstorableJson,
+  unstorableReal,
+  unstorableText,
+  wrongType,
+} from "../support/hostile-values.ts";
+import { countedClient } from "../support/untouched-client.ts";
+
+// Never connected: the counted proxy around it proves each refused call did not even touch it.
+const nowhere = new PrismaClient({ adapter: new PrismaPg({ host: "127.0.0.1", port: 1, connectionTimeoutMillis: 500 }) });
+afterAll(() => nowhere.$disconnect());
+
+const base = { documentName: "a.pdf", sourceFilePath: "/a.pdf" };
+const MAX_INT4 = 2_147_483_647;
+
+/** Runs `call` on a repository over a counted client; expects a ValidationError naming `field`, and no use of the client. */
+async function expectRefused(call: (letters: LetterRepository) => Promise<unknown>, field: string | RegExp): Promise<ValidationError> {
+  const counted = countedClient(nowhere);
+  const error: unknown = await call(new LetterRepository(counted.client)).then(
+    () => new Error("the call succeeded"),
+    (thrown: unknown) => thrown,
+  );
+  expect(error).toBeInstanceOf(ValidationError);
+  const validation = error as ValidationError;
+  expect(validation.code).toBe("VALIDATION_FAILED");
+  const paths = validation.issues.map((issue) => issue.path);
+  if (typeof field === "string") expect(paths.some((path) => path === field || path.startsWith(`${field}.`)), `${paths.join(", ")} should name ${field}`).toBe(true);
+  else expect(paths.some((path) => field.test(path)), `${paths.join(", ")} should match ${String(field)}`).toBe(true);
+  expect(counted.uses(), "the client was used although the input was refused").toBe(0);
+  return validation;
+}
+
+const runs = { numRuns: 60 };
+
+describe("documented rules, one example each (these failed before the fixes)", () => {
+  it("text with a lone surrogate is refused (it would be stored as U+FFFD)", async () => {
+    const error = await expectRefused((letters) => letters.create({ ...base, documentTitle: "x\ud800y" }), "documentTitle");
+    expect(error.issues[0]?.message).toMatch(/lone UTF-16 surrogate/);
+    await expectRefused((letters) => letters.search({ query: "\udc00" }), "query");
+  });
+});
