@@ -59,4 +59,17 @@ describe("documented rules, one example each (these failed before the fixes)", (
     expect(error.issues[0]?.message).toMatch(/lone UTF-16 surrogate/);
     await expectRefused((letters) => letters.search({ query: "\udc00" }), "query");
   });
+
+  it("JSON: lone surrogates in strings and keys, __proto__ keys, holes, array properties, symbol keys, depth over 1,000", async () => {
+    await expectRefused((letters) => letters.create({ ...base, rawGrokJson: { k: "x\ud800" } }), "rawGrokJson.k");
+    await expectRefused((letters) => letters.create({ ...base, rawGrokJson: { "\udc00": 1 } }), /^rawGrokJson\./);
+    await expectRefused((letters) => letters.create({ ...base, rawGrokJson: JSON.parse('{"a": {"__proto__": 1}}') as never }), "rawGrokJson.a.__proto__");
+    // eslint-disable-next-line no-sparse-arrays
+    await expectRefused((letters) => letters.create({ ...base, rawGrokJson: [1, , 3] as never }), "rawGrokJson.1");
+    await expectRefused((letters) => letters.create({ ...base, rawGrokJson: Object.assign([1], { extra: 2 }) as never }), "rawGrokJson.extra");
+    await expectRefused((letters) => letters.create({ ...base, rawGrokJson: { [Symbol("k")]: 1 } as never }), "rawGrokJson");
+    await expectRefused((letters) => letters.create({ ...base, rawGrokJson: nested(1001) as never }), "rawGrokJson");
+    await expectRefused((letters) => letters.create({ ...base, rawGrokJson: nested(200_000) as never }), "rawGrokJson");
+    expect(() => parseInput(jsonValueSchema, nested(1000), "json")).not.toThrow();
+  });
 });
