@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { jsonValueSchema } from "./json-value.ts";
 import { textProblem } from "./postgres-text.ts";
+import { realProblem } from "./postgres-real.ts";
 
-// Limits of the columns: INTEGER ids and sizes, REAL (float4) measures.
+// Limit of the INTEGER columns (ids, sizes).
 const MAX_INT4 = 2_147_483_647;
-const MAX_REAL = 3.4e38;
 
 /**
  * Text PostgreSQL stores unchanged: any string without NUL characters and without lone UTF-16
@@ -18,11 +18,16 @@ export const textSchema = z.string().check((payload) => {
 export const requiredTextSchema = textSchema.refine((text) => text.trim() !== "", "must not be empty");
 /** Optional text column: a string, `null` or absent (both of the latter store SQL NULL). */
 const optionalText = textSchema.nullable().optional();
-/** A score or confidence between 0 and 1 inclusive. */
-const unitInterval = z.number().min(0, "must be between 0 and 1").max(1, "must be between 0 and 1");
-const optionalUnitInterval = unitInterval.nullable().optional();
+/** A number for a REAL column: stored rounded to float4 precision (see {@link realProblem}). */
+const realSchema = z.number().check((payload) => {
+  const problem = realProblem(payload.value);
+  if (problem !== null) payload.issues.push({ code: "custom", message: problem, input: payload.value });
+});
+/** A score or confidence between 0 and 1 inclusive, stored as REAL. */
+export const unitIntervalSchema = realSchema.min(0, "must be between 0 and 1").max(1, "must be between 0 and 1");
+const optionalUnitInterval = unitIntervalSchema.nullable().optional();
 /** A non-negative duration or size that fits a REAL column. */
-const optionalMeasure = z.number().min(0).max(MAX_REAL).nullable().optional();
+const optionalMeasure = realSchema.min(0).nullable().optional();
 /** An optional JSON column: absent (or `undefined`) stores SQL NULL; `null` stores JSON `null`. */
 const optionalJson = jsonValueSchema.optional();
 
@@ -56,7 +61,7 @@ export const productMatchInputSchema = z.strictObject({
   productIndex: z.int("must be an integer position in products").min(0, "must be a position in products (0 or more)"),
   ibcatalogueProductIdentifier: requiredTextSchema,
   /** Between 0 and 1. */
-  matchConfidence: unitInterval,
+  matchConfidence: unitIntervalSchema,
   matchReason: optionalText,
   /** Between 0 and 1. Defaults to 0. */
   technicalMatchScore: optionalUnitInterval,

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { jsonValueSchema } from "./json-value.ts";
-import { requiredTextSchema, statusSchema, textSchema } from "./letter-schemas.ts";
+import { requiredTextSchema, statusSchema, textSchema, unitIntervalSchema } from "./letter-schemas.ts";
 
 /** Columns a search may sort by. Anything else is a validation error; no sort key ever reaches SQL as text. */
 export const LETTER_SORT_KEYS = [
@@ -40,8 +40,11 @@ const filterShape = {
   createdFrom: z.date("must be a valid Date").optional(),
   /** Created before this instant (exclusive). */
   createdTo: z.date("must be a valid Date").optional(),
-  /** Extraction confidence at least this (0 to 1). Letters without a confidence are left out. */
-  minConfidence: z.number().min(0).max(1).optional(),
+  /**
+   * Extraction confidence at least this (0 to 1), compared as a REAL, so rounded as a stored confidence
+   * is. Letters without a confidence are left out.
+   */
+  minConfidence: unitIntervalSchema.optional(),
   /** Letters with at least one product of exactly this range label. */
   rangeLabel: requiredTextSchema.optional(),
   /** Letters with at least one product of exactly this identifier. */

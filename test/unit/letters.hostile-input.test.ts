@@ -72,4 +72,19 @@ describe("documented rules, one example each (these failed before the fixes)", (
     await expectRefused((letters) => letters.create({ ...base, rawGrokJson: nested(200_000) as never }), "rawGrokJson");
     expect(() => parseInput(jsonValueSchema, nested(1000), "json")).not.toThrow();
   });
+
+  it("REAL: -0, non-zero magnitudes below 2^-126 and values beyond float4 are refused; the rest pass", async () => {
+    for (const value of [-0, 1e-300, 2 ** -127, 3.4028235677973366e38, 1e39]) {
+      await expectRefused((letters) => letters.create({ ...base, processingTimeMs: value }), "processingTimeMs");
+    }
+    await expectRefused((letters) => letters.search({ minConfidence: 1e-300 }), "minConfidence");
+    const schema = (await import("../../src/letters/letter-schemas.ts")).createLetterInputSchema;
+    fc.assert(
+      fc.property(anyNumber, (value) => {
+        expect(schema.safeParse({ ...base, processingTimeMs: value }).success).toBe(isStorableReal(value, 0, Number.MAX_VALUE));
+        expect(schema.safeParse({ ...base, extractionConfidence: value }).success).toBe(isStorableReal(value, 0, 1));
+      }),
+      { numRuns: 500 },
+    );
+  });
 });
