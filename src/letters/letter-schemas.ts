@@ -18,6 +18,19 @@ export const textSchema = z.string().check((payload) => {
 export const requiredTextSchema = textSchema.refine((text) => text.trim() !== "", "must not be empty");
 /** Optional text column: a string, `null` or absent (both of the latter store SQL NULL). */
 const optionalText = textSchema.nullable().optional();
+
+/** Earliest instant a timestamp field takes: 0001-01-01T00:00:00.000Z. */
+export const MIN_TIMESTAMP = new Date("0001-01-01T00:00:00.000Z");
+/** Latest instant a timestamp field takes: 9999-12-31T23:59:59.999Z. */
+export const MAX_TIMESTAMP = new Date("9999-12-31T23:59:59.999Z");
+/**
+ * A valid `Date` from year 1 to year 9999 (UTC): the instants the Prisma client writes and reads back
+ * exactly. Earlier or later ones (JavaScript reaches year -271821 and 275760) are refused.
+ */
+export const timestampSchema = z
+  .date("must be a valid Date")
+  .min(MIN_TIMESTAMP, "must be in year 1 or later (UTC)")
+  .max(MAX_TIMESTAMP, "must be in year 9999 or earlier (UTC)");
 /** A number for a REAL column: stored rounded to float4 precision (see {@link realProblem}). */
 const realSchema = z.number().check((payload) => {
   const problem = realProblem(payload.value);
@@ -77,8 +90,8 @@ export const productMatchInputSchema = z.strictObject({
 /** One step of the letter's processing, for debugging the pipeline. */
 export const debugStepInputSchema = z.strictObject({
   processingStep: requiredTextSchema,
-  /** When the step ran (UTC). Defaults to the time of insertion. */
-  stepTimestamp: z.date("must be a valid Date").optional(),
+  /** When the step ran (UTC), year 1 to 9999. Defaults to the time of insertion. */
+  stepTimestamp: timestampSchema.optional(),
   stepDurationMs: optionalMeasure,
   /** Defaults to `true`. */
   stepSuccess: z.boolean().nullable().optional(),
@@ -102,8 +115,8 @@ const letterShape = {
   extractionConfidence: optionalUnitInterval,
   /** Defaults to `processed`. */
   status: statusSchema.optional(),
-  /** When the letter was created (UTC). Defaults to the time of insertion. */
-  createdAt: z.date("must be a valid Date").optional(),
+  /** When the letter was created (UTC), year 1 to 9999. Defaults to the time of insertion. */
+  createdAt: timestampSchema.optional(),
   rawGrokJson: optionalJson,
   ocrSupplementaryJson: optionalJson,
   processingStepsJson: optionalJson,

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { jsonValueSchema } from "./json-value.ts";
-import { requiredTextSchema, statusSchema, textSchema, unitIntervalSchema } from "./letter-schemas.ts";
+import { requiredTextSchema, statusSchema, textSchema, timestampSchema, unitIntervalSchema } from "./letter-schemas.ts";
 
 /** Columns a search may sort by. Anything else is a validation error; no sort key ever reaches SQL as text. */
 export const LETTER_SORT_KEYS = [
@@ -36,10 +36,10 @@ const filterShape = {
   status: z.union([statusSchema, z.array(statusSchema).min(1, "must list at least one status").max(50)]).optional(),
   /** Exact document type. */
   documentType: requiredTextSchema.optional(),
-  /** Created at or after this instant (inclusive). */
-  createdFrom: z.date("must be a valid Date").optional(),
-  /** Created before this instant (exclusive). */
-  createdTo: z.date("must be a valid Date").optional(),
+  /** Created at or after this instant (inclusive), year 1 to 9999. */
+  createdFrom: timestampSchema.optional(),
+  /** Created before this instant (exclusive), year 1 to 9999. */
+  createdTo: timestampSchema.optional(),
   /**
    * Extraction confidence at least this (0 to 1), compared as a REAL, so rounded as a stored confidence
    * is. Letters without a confidence are left out.

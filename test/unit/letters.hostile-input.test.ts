@@ -87,4 +87,13 @@ describe("documented rules, one example each (these failed before the fixes)", (
       { numRuns: 500 },
     );
   });
+
+  it("dates outside years 1 to 9999 are refused; the bounds themselves pass", async () => {
+    for (const value of [new Date(MIN_DATE.getTime() - 1), new Date(MAX_DATE.getTime() + 1), new Date(-8.64e15), new Date(8.64e15)]) {
+      await expectRefused((letters) => letters.create({ ...base, createdAt: value }), "createdAt");
+    }
+    const schema = (await import("../../src/letters/letter-schemas.ts")).createLetterInputSchema;
+    expect(schema.safeParse({ ...base, createdAt: MIN_DATE }).success).toBe(true);
+    expect(schema.safeParse({ ...base, createdAt: MAX_DATE }).success).toBe(true);
+  });
 });
