@@ -19,6 +19,18 @@ export const requiredTextSchema = textSchema.refine((text) => text.trim() !== ""
 /** Optional text column: a string, `null` or absent (both of the latter store SQL NULL). */
 const optionalText = textSchema.nullable().optional();
 
+/** Longest value, in UTF-8 bytes, of a text column with a B-tree index (an index entry holds at most 2,704 bytes). */
+export const MAX_INDEXED_TEXT_BYTES = 2000;
+const withinIndexLimit = (payload: { value: string; issues: z.core.$ZodRawIssue[] }): void => {
+  if (Buffer.byteLength(payload.value, "utf8") > MAX_INDEXED_TEXT_BYTES) {
+    payload.issues.push({ code: "custom", message: `must be at most ${MAX_INDEXED_TEXT_BYTES} bytes in UTF-8 (the column is indexed)`, input: payload.value });
+  }
+};
+/** Required text of an indexed column: at most {@link MAX_INDEXED_TEXT_BYTES} bytes. */
+const requiredIndexedText = requiredTextSchema.check(withinIndexLimit);
+/** Optional text of an indexed column: at most {@link MAX_INDEXED_TEXT_BYTES} bytes. */
+const optionalIndexedText = textSchema.check(withinIndexLimit).nullable().optional();
+
 /** Earliest instant a timestamp field takes: 0001-01-01T00:00:00.000Z. */
 export const MIN_TIMESTAMP = new Date("0001-01-01T00:00:00.000Z");
 /** Latest instant a timestamp field takes: 9999-12-31T23:59:59.999Z. */
@@ -52,8 +64,8 @@ export const statusSchema = requiredTextSchema.pipe(z.string().max(100));
 
 /** A product found in a letter. Fields are the `letter_products` columns; absent ones take the column default. */
 export const letterProductInputSchema = z.strictObject({
-  productIdentifier: optionalText,
-  rangeLabel: optionalText,
+  productIdentifier: optionalIndexedText,
+  rangeLabel: optionalIndexedText,
   subrangeLabel: optionalText,
   productLine: optionalText,
   productDescription: optionalText,
@@ -72,7 +84,7 @@ export const letterProductInputSchema = z.strictObject({
  */
 export const productMatchInputSchema = z.strictObject({
   productIndex: z.int("must be an integer position in products").min(0, "must be a position in products (0 or more)"),
-  ibcatalogueProductIdentifier: requiredTextSchema,
+  ibcatalogueProductIdentifier: requiredIndexedText,
   /** Between 0 and 1. */
   matchConfidence: unitIntervalSchema,
   matchReason: optionalText,
@@ -82,14 +94,14 @@ export const productMatchInputSchema = z.strictObject({
   nomenclatureMatchScore: optionalUnitInterval,
   /** Between 0 and 1. Defaults to 0. */
   productLineMatchScore: optionalUnitInterval,
-  matchType: optionalText,
+  matchType: optionalIndexedText,
   /** Defaults to `false`. */
   rangeBasedMatching: z.boolean().nullable().optional(),
 });
 
 /** One step of the letter's processing, for debugging the pipeline. */
 export const debugStepInputSchema = z.strictObject({
-  processingStep: requiredTextSchema,
+  processingStep: requiredIndexedText,
   /** When the step ran (UTC), year 1 to 9999. Defaults to the time of insertion. */
   stepTimestamp: timestampSchema.optional(),
   stepDurationMs: optionalMeasure,
@@ -100,14 +112,14 @@ export const debugStepInputSchema = z.strictObject({
 });
 
 const letterShape = {
-  documentName: requiredTextSchema,
-  sourceFilePath: requiredTextSchema,
-  documentType: optionalText,
-  documentTitle: optionalText,
+  documentName: requiredIndexedText,
+  sourceFilePath: requiredIndexedText,
+  documentType: optionalIndexedText,
+  documentTitle: optionalIndexedText,
   /** Bytes. */
   fileSize: z.int("must be an integer number of bytes").min(0).max(MAX_INT4).nullable().optional(),
   /** Content hash of the source file; the key of {@link LetterRepository.createOrReplaceByFileHash}. */
-  fileHash: optionalText,
+  fileHash: optionalIndexedText,
   /** Defaults to `production_pipeline`. */
   processingMethod: optionalText,
   processingTimeMs: optionalMeasure,
@@ -160,7 +172,7 @@ const always = { when: (payload: { value: unknown }) => typeof payload.value ===
 export const createLetterInputSchema = z.strictObject(letterShape).superRefine(checkMatchReferences, always);
 
 /** Like {@link createLetterInputSchema}, with `fileHash` required: the input of {@link LetterRepository.createOrReplaceByFileHash}. */
-export const replaceLetterInputSchema = z.strictObject({ ...letterShape, fileHash: requiredTextSchema }).superRefine(checkMatchReferences, always);
+export const replaceLetterInputSchema = z.strictObject({ ...letterShape, fileHash: requiredIndexedText }).superRefine(checkMatchReferences, always);
 
 /** Which children to load with a letter. Each defaults to `false`. */
 export const letterIncludeSchema = z.strictObject({

@@ -96,4 +96,10 @@ describe("documented rules, one example each (these failed before the fixes)", (
     expect(schema.safeParse({ ...base, createdAt: MIN_DATE }).success).toBe(true);
     expect(schema.safeParse({ ...base, createdAt: MAX_DATE }).success).toBe(true);
   });
+
+  it("indexed text over 2,000 UTF-8 bytes is refused (PostgreSQL's B-tree entries hold at most 2,704 bytes)", async () => {
+    await expectRefused((letters) => letters.create({ ...base, documentName: "😀".repeat(501) }), "documentName");
+    await expectRefused((letters) => letters.create({ ...base, products: [{ productIdentifier: "é".repeat(1001) }] }), "products.0.productIdentifier");
+    await expectRefused((letters) => letters.appendDebugStep(1, { processingStep: "a".repeat(2001) }), "processingStep");
+  });
 });
