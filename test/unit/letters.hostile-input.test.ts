@@ -102,4 +102,11 @@ describe("documented rules, one example each (these failed before the fixes)", (
     await expectRefused((letters) => letters.create({ ...base, products: [{ productIdentifier: "é".repeat(1001) }] }), "products.0.productIdentifier");
     await expectRefused((letters) => letters.appendDebugStep(1, { processingStep: "a".repeat(2001) }), "processingStep");
   });
+
+  it("forged cursor positions PostgreSQL could not cast are refused", async () => {
+    const forge = (s: string, v: string) => Buffer.from(JSON.stringify({ s, o: "desc", v, i: 1 }), "utf8").toString("base64url");
+    for (const [sortBy, value] of [["createdAt", "2021-13-01 00:00:00"], ["fileSize", "9999999999"], ["processingTimeMs", "1e999"], ["processingTimeMs", "1e-50"], ["documentName", "\udc00"]] as const) {
+      await expectRefused((letters) => letters.searchByCursor({ sortBy, cursor: forge(sortBy, value) }), "cursor");
+    }
+  });
 });
