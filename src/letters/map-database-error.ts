@@ -189,6 +189,9 @@ function readFacts(error: object): ErrorFacts {
     facts.modelName ??= stringOf(meta?.["modelName"]);
     const adapterCause = (meta?.["driverAdapterError"] as { cause?: unknown } | undefined)?.cause;
     if (typeof adapterCause === "object" && adapterCause !== null) readAdapterCause(adapterCause as Record<string, unknown>, facts);
+    // A bare DriverAdapterError (Prisma's transaction manager rethrows it as is, e.g. from COMMIT) has
+    // the description as its own `cause`, which the walk reaches next.
+    if (typeof record["kind"] === "string") readAdapterCause(record, facts);
     facts.constraint ??= stringOf(record["constraint"]);
     facts.table ??= stringOf(record["table"]);
     current = record["cause"];
