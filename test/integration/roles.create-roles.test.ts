@@ -21,6 +21,9 @@ const suffix = randomBytes(4).toString("hex");
 const password = `pw-${randomBytes(9).toString("hex")}`;
 const serviceLogin = `se_letters_test_svc_${suffix}`;
 const readonlyLogin = `se_letters_test_ro_${suffix}`;
+// A role that may create objects and write the migration history but does not own the tables.
+const migratorLogin = `se_letters_test_mig_${suffix}`;
+const logins = [serviceLogin, readonlyLogin, migratorLogin];
 
 function urlAs(user: string): string {
   const url = new URL(database.url);
@@ -37,6 +40,15 @@ async function asRole<T>(user: string, work: (client: pg.Client) => Promise<T>):
   } finally {
     await client.end();
   }
+}
+
+/** Runs each statement as `user` and expects PostgreSQL to refuse it for lack of privilege (SQLSTATE 42501). */
+async function expectRefused(user: string, statements: readonly string[]): Promise<void> {
+  await asRole(user, async (client) => {
+    for (const statement of statements) {
+      await expect(client.query(statement), statement).rejects.toMatchObject({ code: "42501" });
+    }
+  });
 }
 
 async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -64,17 +76,20 @@ beforeAll(async () => {
   try {
     await admin.query(`CREATE ROLE ${serviceLogin} LOGIN PASSWORD '${password}' IN ROLE ${SERVICE_ROLE}`);
     await admin.query(`CREATE ROLE ${readonlyLogin} LOGIN PASSWORD '${password}' IN ROLE ${READONLY_ROLE}`);
+    await admin.query(`CREATE ROLE ${migratorLogin} LOGIN PASSWORD '${password}'`);
   } finally {
     await admin.end();
   }
+  await database.sql(`GRANT CREATE ON SCHEMA public TO ${migratorLogin}; GRANT SELECT, INSERT, UPDATE ON _prisma_migrations TO ${migratorLogin}`);
 });
 
 afterAll(async () => {
+  // Runs before the harness drops the database: the grants made in it go first, then the roles.
+  await database.sql(`DROP OWNED BY ${logins.join(", ")}`);
   const admin = new pg.Client({ connectionString: database.adminUrl });
   await admin.connect();
   try {
-    await admin.query(`DROP ROLE IF EXISTS ${serviceLogin}`);
-    await admin.query(`DROP ROLE IF EXISTS ${readonlyLogin}`);
+    for (const login of logins) await admin.query(`DROP ROLE IF EXISTS ${login}`);
   } finally {
     await admin.end();
   }
@@ -162,21 +177,17 @@ describe("the service role", () => {
   });
 
   it("cannot DROP, ALTER, TRUNCATE, CREATE TABLE, write the migration history or move a sequence", async () => {
-    await asRole(serviceLogin, async (client) => {
-      for (const statement of [
-        "DROP TABLE letters",
-        "ALTER TABLE letters ADD COLUMN extra int",
-        "TRUNCATE letters",
-        "CREATE TABLE intruder (id int)",
-        "CREATE INDEX intruder_idx ON letters (status)",
-        "CREATE FUNCTION intruder() RETURNS int LANGUAGE sql AS 'SELECT 1'",
-        "INSERT INTO _prisma_migrations (id, checksum, migration_name) VALUES ('x', 'x', 'x')",
-        "DELETE FROM _prisma_migrations",
-        "SELECT setval('letters_id_seq', 1)",
-      ]) {
-        await expect(client.query(statement), statement).rejects.toMatchObject({ code: "42501" });
-      }
-    });
+    await expectRefused(serviceLogin, [
+      "DROP TABLE letters",
+      "ALTER TABLE letters ADD COLUMN extra int",
+      "TRUNCATE letters",
+      "CREATE TABLE intruder (id int)",
+      "CREATE INDEX intruder_idx ON letters (status)",
+      "CREATE FUNCTION intruder() RETURNS int LANGUAGE sql AS 'SELECT 1'",
+      "INSERT INTO _prisma_migrations (id, checksum, migration_name) VALUES ('x', 'x', 'x')",
+      "DELETE FROM _prisma_migrations",
+      "SELECT setval('letters_id_seq', 1)",
+    ]);
   });
 
   it("cannot migrate: a typed error says to run migrations as the owner, from the library and the CLI", async () => {
@@ -205,6 +216,30 @@ describe("the service role", () => {
     const resolve = await cli("migrate", "resolve", "--rolled-back", "x", "--database-url", urlAs(serviceLogin));
     expect(resolve.code).toBe(1);
     expect(resolve.err).toContain("lacks the privileges to change the schema and the migration history");
+  });
+
+  it("a role that writes the history but does not own the tables: the migration is refused, recorded as failed, and the error says how to resolve", async () => {
+    const folder = mkdtempSync(join(tmpdir(), "se-letters-roles-"));
+    try {
+      cpSync(defaultMigrationsDirectory(), folder, { recursive: true });
+      mkdirSync(join(folder, "29990101000000_extra"));
+      writeFileSync(join(folder, "29990101000000_extra", "migration.sql"), "ALTER TABLE letters ADD COLUMN extra int;\n");
+      const error = await migrate({ databaseUrl: urlAs(migratorLogin), env: {}, migrationsDirectory: folder }).catch((thrown: unknown) => thrown);
+      expect(error).toMatchObject({ code: "INSUFFICIENT_PRIVILEGE" });
+      expect((error as Error).message).toMatch(/lacks the privileges to change the schema and the migration history: must be owner of table letters/);
+      expect((error as Error).message).toContain("Migration 29990101000000_extra was rolled back and recorded as failed.");
+      expect((error as Error).message).toContain("se-letters-db migrate resolve --rolled-back 29990101000000_extra");
+      expect((error as Error).message).not.toContain(password);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+    const recorded = await database.sql<{ finished: boolean }>(
+      "SELECT finished_at IS NOT NULL AS finished FROM _prisma_migrations WHERE migration_name = '29990101000000_extra'",
+    );
+    expect(recorded).toEqual([{ finished: false }]);
+    const columns = await database.sql("SELECT 1 FROM information_schema.columns WHERE table_name = 'letters' AND column_name = 'extra'");
+    expect(columns).toEqual([]);
+    await database.sql("DELETE FROM _prisma_migrations WHERE migration_name = '29990101000000_extra'");
   });
 });
 
@@ -236,20 +271,16 @@ describe("the read-only role", () => {
   });
 
   it("cannot INSERT, UPDATE, DELETE, TRUNCATE or change the schema", async () => {
-    await asRole(readonlyLogin, async (client) => {
-      for (const statement of [
-        "INSERT INTO letters (document_name, source_file_path) VALUES ('x', 'y')",
-        "UPDATE letters SET status = 'x'",
-        "DELETE FROM letter_products",
-        "DELETE FROM letter_product_matches",
-        "INSERT INTO processing_debug (letter_id, processing_step) VALUES (1, 'x')",
-        "TRUNCATE processing_debug",
-        "CREATE TABLE intruder (id int)",
-        "SELECT nextval('letters_id_seq')",
-      ]) {
-        await expect(client.query(statement), statement).rejects.toMatchObject({ code: "42501" });
-      }
-    });
+    await expectRefused(readonlyLogin, [
+      "INSERT INTO letters (document_name, source_file_path) VALUES ('x', 'y')",
+      "UPDATE letters SET status = 'x'",
+      "DELETE FROM letter_products",
+      "DELETE FROM letter_product_matches",
+      "INSERT INTO processing_debug (letter_id, processing_step) VALUES (1, 'x')",
+      "TRUNCATE processing_debug",
+      "CREATE TABLE intruder (id int)",
+      "SELECT nextval('letters_id_seq')",
+    ]);
   });
 });
 
