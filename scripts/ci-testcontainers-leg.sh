@@ -19,18 +19,18 @@ if ! command -v dockerd >/dev/null || ! command -v debootstrap >/dev/null; then
   echo "== installing docker.io and debootstrap"
   install_log=$(mktemp)
   if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io debootstrap; } >"$install_log" 2>&1; then
-    tail -n 5 "$install_log"
-    skip "apt-get could not install docker.io and debootstrap"
+    skip "apt-get could not install docker.io and debootstrap: $(tail -n 1 "$install_log") (log: $install_log)"
   fi
   rm -f "$install_log"
 fi
 
 dockerd_pid=""
 stop_dockerd() {
+  kill -0 "$dockerd_pid" 2>/dev/null || return 0
   # Every container on a daemon this leg started is this run's (Ryuk is off, so nothing else reaps them).
-  docker ps -aq --filter label=org.testcontainers=true | xargs -r docker rm -f >/dev/null 2>&1 || true
-  kill "$dockerd_pid" 2>/dev/null || true
-  wait "$dockerd_pid" 2>/dev/null || true
+  { docker ps -aq --filter label=org.testcontainers=true | xargs -r docker rm -f; } >/dev/null 2>&1 || true
+  kill "$dockerd_pid"
+  wait "$dockerd_pid" || true
   echo "== stopped the dockerd this leg started"
 }
 if ! docker info >/dev/null 2>&1; then
@@ -44,8 +44,7 @@ if ! docker info >/dev/null 2>&1; then
     sleep 0.5
   done
   if ! docker info >/dev/null 2>&1; then
-    tail -n 5 "$dockerd_log"
-    skip "dockerd did not start (log: $dockerd_log)"
+    skip "dockerd did not start: $(tail -n 1 "$dockerd_log") (log: $dockerd_log)"
   fi
   echo "== started dockerd (pid $dockerd_pid, log $dockerd_log) in $((SECONDS - started)) s"
 fi
