@@ -46,8 +46,12 @@ export type { Letter, LetterProduct, LetterProductMatch, ProcessingDebug } from 
 export {
   ForeignKeyViolationError,
   NotFoundError,
+  QueryTimeoutError,
+  TransactionConflictError,
   UniqueConflictError,
   ValidationError,
+  WriteOutcomeUnknownError,
+  type QueryTimeoutKind,
   type ValidationIssue,
 } from "./errors.ts";
 export { mapDatabaseError } from "./letters/map-database-error.ts";
