@@ -22,8 +22,12 @@ export interface SoakCluster {
   readonly folder: string;
   /** `pg_ctl stop -m fast`, then `pg_ctl start`, each waiting; returns the seconds each took. */
   restart(): Promise<{ stopSeconds: number; startSeconds: number }>;
-  /** Stops the server (immediate mode) and deletes the folder. Safe to call more than once. */
-  destroy(): Promise<void>;
+  /**
+   * Stops the server (immediate mode) and deletes the folder, synchronously: from a signal handler no
+   * connection's error event can run (and crash the process) before the folder is gone. Safe to call
+   * more than once.
+   */
+  destroy(): void;
 }
 
 /** Creates, configures and starts the soak's own cluster. */
@@ -36,12 +40,18 @@ export async function createSoakCluster(log: (line: string) => void): Promise<So
   const data = join(folder, "data");
   const port = await findFreePort();
   const pgCtl = (args: string[]) => runBinary(asPostgres, "pg_ctl", ["-D", data, "-w", "-t", "120", ...args]);
-  let destroyed: Promise<void> | undefined;
-  const destroy = () =>
-    (destroyed ??= (async () => {
-      await pgCtl(["stop", "-m", "immediate"]).catch(() => undefined);
-      rmSync(folder, { recursive: true, force: true });
-    })());
+  let destroyed = false;
+  const destroy = () => {
+    if (destroyed) return;
+    destroyed = true;
+    const [command, args] = binaryCommand(asPostgres, "pg_ctl", ["-D", data, "-w", "stop", "-m", "immediate"]);
+    try {
+      execFileSync(command, args, { stdio: "ignore" });
+    } catch {
+      // Not running (never started, or already stopped): nothing to stop.
+    }
+    rmSync(folder, { recursive: true, force: true });
+  };
 
   const serverOptions = ["-c listen_addresses=127.0.0.1", `-c port=${port}`, `-c unix_socket_directories=${folder}`, "-c max_connections=100", "-c shared_buffers=256MB"].join(" ");
   const start = () => pgCtl(["start", "-l", join(folder, "server.log"), "-o", serverOptions]);
@@ -50,7 +60,7 @@ export async function createSoakCluster(log: (line: string) => void): Promise<So
     await start();
     log(`own PostgreSQL cluster: ${data} on 127.0.0.1:${port} (the shared server on 5432 is not touched)`);
   } catch (error) {
-    await destroy();
+    destroy();
     throw error;
   }
 
@@ -70,10 +80,15 @@ export async function createSoakCluster(log: (line: string) => void): Promise<So
   };
 }
 
-async function runBinary(asPostgres: boolean, name: string, args: string[]): Promise<void> {
+/** The command line that runs binary `name` of {@link POSTGRES_BIN}, as the postgres user when root. */
+function binaryCommand(asPostgres: boolean, name: string, args: string[]): [string, string[]] {
   const binary = join(POSTGRES_BIN, name);
+  return asPostgres ? ["runuser", ["-u", "postgres", "--", binary, ...args]] : [binary, args];
+}
+
+async function runBinary(asPostgres: boolean, name: string, args: string[]): Promise<void> {
   try {
-    await (asPostgres ? run("runuser", ["-u", "postgres", "--", binary, ...args]) : run(binary, args));
+    await run(...binaryCommand(asPostgres, name, args));
   } catch (error) {
     const stderr = (error as { stderr?: string }).stderr?.trim();
     throw new Error(`${name} ${args.join(" ")} failed${stderr ? `: ${stderr}` : ""}`, { cause: error });

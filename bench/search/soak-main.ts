@@ -25,7 +25,7 @@ const sleepUntil = (time: number) => new Promise((resolve) => setTimeout(resolve
 function describeSource(): string {
   try {
     const commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { stdio: ["ignore", "pipe", "ignore"] }).toString().trim();
-    const changed = execFileSync("git", ["status", "--porcelain", "--", "src"], { stdio: ["ignore", "pipe", "ignore"] }).toString().trim().split("\n").filter(Boolean);
+    const changed = execFileSync("git", ["status", "--porcelain", "--", "src"], { stdio: ["ignore", "pipe", "ignore"] }).toString().split("\n").filter(Boolean);
     return `source: commit ${commit}${changed.length ? `, plus uncommitted changes in src/ (${changed.map((line) => line.slice(3)).join(", ")})` : ", src/ as committed"}`;
   } catch {
     return "source: not a git checkout";
@@ -39,7 +39,8 @@ async function main(): Promise<void> {
   console.log(describeSource());
   const cluster = await createSoakCluster(log);
   const stopOnSignal = (signal: NodeJS.Signals) => {
-    void cluster.destroy().finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
+    cluster.destroy();
+    process.exit(signal === "SIGINT" ? 130 : 143);
   };
   process.once("SIGINT", stopOnSignal);
   process.once("SIGTERM", stopOnSignal);
@@ -107,8 +108,8 @@ async function main(): Promise<void> {
       for (const line of phaseTable(timeline, phaseList)) console.log(line);
       console.log(`\n== errors by kind per phase (class(code) <- what it wraps)`);
       for (const line of errorKindLines(timeline, phaseList)) console.log(line);
-      console.log(`\n== client process memory (this process: load generator + library), end of each minute`);
-      for (const line of memoryLines(memory, judgeHeapTrend(memory))) console.log(line);
+      console.log(`\n== per minute: requests, and the client process's memory at its end (this process: load generator + library)`);
+      for (const line of memoryLines(timeline, memory, judgeHeapTrend(memory))) console.log(line);
       console.log(`\n== whole run per operation`);
       for (const line of comparisonTable(timeline, undefined)) console.log(line);
       console.log(
@@ -120,7 +121,7 @@ async function main(): Promise<void> {
       await driver.close();
     }
   } finally {
-    await cluster.destroy();
+    cluster.destroy();
   }
 }
 

@@ -54,10 +54,16 @@ export function errorKindLines(timeline: TimelineRecorder, list: readonly Phase[
   ];
 }
 
-/** RSS, heap used and heap after GC per minute, and the growth verdict with how it was judged. */
-export function memoryLines(samples: readonly MemorySample[], trend: HeapTrend | null): string[] {
-  const header = ["minute", "RSS MB", "heap used MB", "heap after GC MB", "bench's own samples MB"];
-  const rows = samples.map((sample) => [String(sample.minute), mb(sample.rssMb), mb(sample.heapUsedMb), mb(sample.heapAfterGcMb), mb(sample.benchSamplesMb)]);
+/** Per minute: requests, RSS, heap used and heap after GC; then the growth verdict with how it was judged. */
+export function memoryLines(timeline: TimelineRecorder, samples: readonly MemorySample[], trend: HeapTrend | null): string[] {
+  const header = ["minute", "reads ok", "read errors", "writes ok", "write errors", "read p95", "RSS MB", "heap used MB", "heap after GC MB", "bench's own samples MB"];
+  const rows = samples.map((sample) => {
+    const minute = timeline.span((sample.minute - 1) * 60, sample.minute * 60);
+    return [
+      String(sample.minute), String(minute.readsOk), String(minute.readErrors), String(minute.writesOk), String(minute.writeErrors), ms(minute.readP95),
+      mb(sample.rssMb), mb(sample.heapUsedMb), mb(sample.heapAfterGcMb), mb(sample.benchSamplesMb),
+    ];
+  });
   const lines = formatTable(header, rows);
   if (!trend) return [...lines, "growth trend: not judged (fewer than 2 minutes)"];
   const gcNote = samples.some((sample) => Number.isNaN(sample.heapAfterGcMb)) ? " (no --expose-gc: heap used instead of heap after GC)" : "";

@@ -154,8 +154,8 @@ export function errorKind(error: unknown): string {
   return parts.join(" <- ");
 }
 
-/** The first line of the message, at most 200 characters, with any URL's password masked. */
+/** The first line of the message, at most 400 characters, with any URL's password masked. */
 export function errorMessage(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  return (message.trim().split("\n")[0] ?? "").replace(/(\/\/[^:/@\s]+):[^@\s]*@/g, "$1:***@").slice(0, 200);
+  return (message.trim().split("\n")[0] ?? "").replace(/(\/\/[^:/@\s]+):[^@\s]*@/g, "$1:***@").slice(0, 400);
 }
