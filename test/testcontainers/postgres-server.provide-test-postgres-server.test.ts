@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { getContainerRuntimeClient } from "testcontainers";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { provideTestPostgresServer, type TestPostgresServer } from "../support/postgres-server.ts";
 
 // An image that cannot exist: its registry is a closed loopback port, so the pull fails at once and no
@@ -38,14 +38,17 @@ function runIntegrationFile(env: Record<string, string>): { status: number | nul
   return { status: run.status, output: `${run.stdout}\n${run.stderr}` };
 }
 
-describe("provideTestPostgresServer with a container runtime", () => {
-  beforeAll(async () => {
-    await getContainerRuntimeClient().catch((error: unknown) => {
-      throw new Error(`no container runtime answers (${String(error)}): these tests run in CI's Testcontainers leg, where Docker runs`);
-    });
+/** Fails the calling test, not skips it, where no container runtime answers. */
+async function requireContainerRuntime(): Promise<void> {
+  await getContainerRuntimeClient().catch((error: unknown) => {
+    throw new Error(`no container runtime answers (${String(error)}): these tests run in CI's Testcontainers leg, where Docker runs`);
   });
+}
+
+describe("provideTestPostgresServer with a container runtime", () => {
 
   it("runs on a Testcontainers PostgreSQL from TEST_POSTGRES_IMAGE, with nothing logged", async () => {
+    await requireContainerRuntime();
     const image = process.env["TEST_POSTGRES_IMAGE"];
     expect(image, "TEST_POSTGRES_IMAGE names the image to test with (scripts/build-test-postgres-image.sh prints it)").toBeTruthy();
     const lines: string[] = [];
@@ -61,6 +64,7 @@ describe("provideTestPostgresServer with a container runtime", () => {
   });
 
   it("says in one line why an image that does not exist cannot start, and falls back to the embedded server", async () => {
+    await requireContainerRuntime();
     const lines: string[] = [];
     const server = await provideTestPostgresServer({ env: { TEST_POSTGRES_IMAGE: missingImage }, log: (line) => lines.push(line) });
     try {
@@ -74,6 +78,7 @@ describe("provideTestPostgresServer with a container runtime", () => {
   });
 
   it("fails with that line instead when TEST_REQUIRE_TESTCONTAINERS=1", async () => {
+    await requireContainerRuntime();
     const lines: string[] = [];
     const attempt = provideTestPostgresServer({
       env: { TEST_POSTGRES_IMAGE: missingImage, TEST_REQUIRE_TESTCONTAINERS: "1" },
@@ -85,7 +90,8 @@ describe("provideTestPostgresServer with a container runtime", () => {
     expect(lines).toEqual([]);
   });
 
-  it("lets the integration suite run on the embedded server with an image that does not exist, printing why", () => {
+  it("lets the integration suite run on the embedded server with an image that does not exist, printing why", async () => {
+    await requireContainerRuntime();
     const run = runIntegrationFile({ TEST_POSTGRES_IMAGE: missingImage });
     expect(run.status, run.output).toBe(0);
     const printed = run.output.split("\n").filter((line) => fallbackLine.test(line));
@@ -94,7 +100,8 @@ describe("provideTestPostgresServer with a container runtime", () => {
     expect(run.output).toMatch(/Tests\s+\d+ passed/);
   });
 
-  it("makes the integration suite fail with that message when TEST_REQUIRE_TESTCONTAINERS=1", () => {
+  it("makes the integration suite fail with that message when TEST_REQUIRE_TESTCONTAINERS=1", async () => {
+    await requireContainerRuntime();
     const run = runIntegrationFile({ TEST_POSTGRES_IMAGE: missingImage, TEST_REQUIRE_TESTCONTAINERS: "1" });
     expect(run.status, run.output).not.toBe(0);
     expect(run.output).toMatch(/could not start: [^\n]+ \(TEST_REQUIRE_TESTCONTAINERS=1, so no fallback to the embedded server\)/);
