@@ -64,6 +64,14 @@ const FILE_HASH_LOCK_SPACE = 1_936_027_000;
  * Built on the client of {@link connectDatabase} (create it once per process), or on a transaction
  * client inside `prisma.$transaction(async (tx) => …)`, in which case its writes join that transaction.
  *
+ * Failures: on the full client, reads are retried once when their connection was lost (reset, server
+ * restart, terminated backend), never after a timeout; writes are never retried, and one whose
+ * connection broke after it was sent fails with {@link WriteOutcomeUnknownError}. The repository's own
+ * transactions (`create`, `createOrReplaceByFileHash`) are rerun, up to 4 tries in all, when PostgreSQL
+ * aborts them for a deadlock or serialization failure. In a caller's transaction nothing is retried.
+ * Safe to retry after an unknown outcome: `createOrReplaceByFileHash`, `setStatus`, `delete`,
+ * `deleteMany`. Not safe blindly: `create`, `appendDebugStep`.
+ *
  * @example
  * const db = await connectDatabase();
  * const letters = new LetterRepository(db.prisma);
@@ -93,7 +101,10 @@ export class LetterRepository {
    * @returns the stored letter with all ids and children.
    * @throws {ValidationError} when the input is invalid (every bad field listed; nothing is sent to the database).
    * @throws {UniqueConflictError} / {ForeignKeyViolationError} when a constraint refuses the rows.
-   * @throws {DatabaseUnavailableError} when PostgreSQL cannot be reached.
+   * @throws {DatabaseUnavailableError} when PostgreSQL cannot be reached; nothing was written.
+   * @throws {QueryTimeoutError} when a timeout fires before the commit; nothing was written.
+   * @throws {TransactionConflictError} when a deadlock or serialization failure persisted after the retries (never retried in a caller's transaction).
+   * @throws {WriteOutcomeUnknownError} when the connection was lost while committing: it may have been applied. Not safe to retry blindly: look for the letter first, or a retry may store it twice.
    */
   async create(input: CreateLetterInput): Promise<LetterWithChildren> {
     const data = parseInput(createLetterInputSchema, input, "letter");
@@ -108,7 +119,8 @@ export class LetterRepository {
    * the old pipeline may hold several.
    *
    * @throws {ValidationError} when `fileHash` is empty.
-   * @throws {DatabaseUnavailableError} when PostgreSQL cannot be reached.
+   * @throws {DatabaseUnavailableError} when PostgreSQL cannot be reached (a lost connection is first retried once).
+   * @throws {QueryTimeoutError} when the statement timeout or the client's `queryTimeoutMs` fires.
    */
   async findByFileHash(fileHash: string): Promise<LetterRecord[]> {
     const hash = parseInput(fileHashSchema, fileHash, "file hash");
@@ -127,7 +139,10 @@ export class LetterRepository {
    *
    * @throws {ValidationError} when the input is invalid or has no `fileHash`.
    * @throws {UniqueConflictError} / {ForeignKeyViolationError} when a constraint refuses the rows.
-   * @throws {DatabaseUnavailableError} when PostgreSQL cannot be reached.
+   * @throws {DatabaseUnavailableError} when PostgreSQL cannot be reached; nothing was written.
+   * @throws {QueryTimeoutError} when a timeout fires before the commit; nothing was written.
+   * @throws {TransactionConflictError} when a deadlock or serialization failure persisted after the retries (never retried in a caller's transaction).
+   * @throws {WriteOutcomeUnknownError} when the connection was lost while committing: it may have been applied. Safe to retry: a retry replaces whatever the first attempt stored.
    */
   async createOrReplaceByFileHash(input: ReplaceLetterInput): Promise<ReplaceResult> {
     const data = parseInput(replaceLetterInputSchema, input, "letter");
@@ -146,7 +161,8 @@ export class LetterRepository {
    * together, even while the pipeline replaces or deletes the letter.
    *
    * @throws {ValidationError} when `id` is not a positive integer or `include` has unknown keys.
-   * @throws {DatabaseUnavailableError} when PostgreSQL cannot be reached.
+   * @throws {DatabaseUnavailableError} when PostgreSQL cannot be reached (a lost connection is first retried once).
+   * @throws {QueryTimeoutError} when the statement timeout or the client's `queryTimeoutMs` fires.
    */
   async findById<const I extends LetterInclude = {}>(id: number, include?: I): Promise<LetterWith<I> | null> {
     const letterId = parseInput(idSchema, id, "letter id");
@@ -161,7 +177,8 @@ export class LetterRepository {
    *
    * @throws {NotFoundError} when no letter has this id.
    * @throws {ValidationError} when `id` is not a positive integer or `include` has unknown keys.
-   * @throws {DatabaseUnavailableError} when PostgreSQL cannot be reached.
+   * @throws {DatabaseUnavailableError} when PostgreSQL cannot be reached (a lost connection is first retried once).
+   * @throws {QueryTimeoutError} when the statement timeout or the client's `queryTimeoutMs` fires.
    */
   async getById<const I extends LetterInclude = {}>(id: number, include?: I): Promise<LetterWith<I>> {
     const letter = await this.findById(id, include);
@@ -180,7 +197,8 @@ export class LetterRepository {
    * set costs a scan of all of it. A page with fewer than `limit` rows gives the exact total for free.
    *
    * @throws {ValidationError} when a filter, the sort key or direction, `page` or `limit` (1–100) is invalid.
-   * @throws {DatabaseUnavailableError} when PostgreSQL cannot be reached.
+   * @throws {DatabaseUnavailableError} when PostgreSQL cannot be reached (a lost connection is first retried once).
+   * @throws {QueryTimeoutError} when the statement timeout or the client's `queryTimeoutMs` fires.
    */
   async search(input: LetterSearchInput = {}): Promise<LetterPage> {
     const { page, ...filters } = parseInput(letterSearchInputSchema, input, "search");
@@ -200,7 +218,8 @@ export class LetterRepository {
    * when it started exactly once, whatever is inserted meanwhile.
    *
    * @throws {ValidationError} when a filter, the sort, `limit` or the cursor is invalid, or the cursor was issued for another sort.
-   * @throws {DatabaseUnavailableError} when PostgreSQL cannot be reached.
+   * @throws {DatabaseUnavailableError} when PostgreSQL cannot be reached (a lost connection is first retried once).
+   * @throws {QueryTimeoutError} when the statement timeout or the client's `queryTimeoutMs` fires.
    */
   async searchByCursor(input: LetterCursorSearchInput = {}): Promise<LetterCursorPage> {
     const { cursor, ...filters } = parseInput(letterCursorSearchInputSchema, input, "search");
@@ -218,7 +237,8 @@ export class LetterRepository {
    *
    * @param options.maxAgeMs How old cached figures may be, in milliseconds (0 to 86,400,000). Defaults to `0`: computed on every call.
    * @throws {ValidationError} when `maxAgeMs` is invalid.
-   * @throws {DatabaseUnavailableError} when PostgreSQL cannot be reached.
+   * @throws {DatabaseUnavailableError} when PostgreSQL cannot be reached (a lost connection is first retried once).
+   * @throws {QueryTimeoutError} when the statement timeout or the client's `queryTimeoutMs` fires.
    * @example
    * const stats = await letters.getStatistics({ maxAgeMs: 10_000 }); // a dashboard tile
    */
@@ -250,7 +270,9 @@ export class LetterRepository {
    * @returns the updated letter.
    * @throws {NotFoundError} when no letter has this id.
    * @throws {ValidationError} when `id` or `status` (non-empty, at most 100 characters) is invalid.
-   * @throws {DatabaseUnavailableError} when PostgreSQL cannot be reached.
+   * @throws {DatabaseUnavailableError} when PostgreSQL cannot be reached before the statement was sent; nothing was written.
+   * @throws {QueryTimeoutError} when the statement timeout fires (nothing was written).
+   * @throws {WriteOutcomeUnknownError} when the connection was lost (or the client's `queryTimeoutMs` fired) after the statement was sent: it may have been applied. Safe to retry: setting the same status again gives the same letter.
    */
   async setStatus(id: number, status: string): Promise<LetterRecord> {
     const letterId = parseInput(idSchema, id, "letter id");
@@ -269,7 +291,9 @@ export class LetterRepository {
    * @returns the stored step with its id.
    * @throws {NotFoundError} when no letter has this id.
    * @throws {ValidationError} when `letterId` or the step is invalid.
-   * @throws {DatabaseUnavailableError} when PostgreSQL cannot be reached.
+   * @throws {DatabaseUnavailableError} when PostgreSQL cannot be reached before the statement was sent; nothing was written.
+   * @throws {QueryTimeoutError} when the statement timeout fires (nothing was written).
+   * @throws {WriteOutcomeUnknownError} when the connection was lost (or the client's `queryTimeoutMs` fired) after the statement was sent: it may have been applied. Not safe to retry blindly: a retry may append the step twice.
    */
   async appendDebugStep(letterId: number, step: DebugStepInput): Promise<DebugStepRecord> {
     const id = parseInput(idSchema, letterId, "letter id");
@@ -289,7 +313,9 @@ export class LetterRepository {
    *
    * @throws {NotFoundError} when no letter has this id.
    * @throws {ValidationError} when `id` is not a positive integer.
-   * @throws {DatabaseUnavailableError} when PostgreSQL cannot be reached.
+   * @throws {DatabaseUnavailableError} when PostgreSQL cannot be reached before the statement was sent; nothing was written.
+   * @throws {QueryTimeoutError} when the statement timeout fires (nothing was written).
+   * @throws {WriteOutcomeUnknownError} when the connection was lost (or the client's `queryTimeoutMs` fired) after the statement was sent: it may have been applied. Safe to retry: a retry after the first one succeeded gives NotFoundError.
    */
   async delete(id: number): Promise<void> {
     const letterId = parseInput(idSchema, id, "letter id");
@@ -302,7 +328,9 @@ export class LetterRepository {
    *
    * @returns how many letters were deleted.
    * @throws {ValidationError} when an id is not a positive integer, or more than 10,000 are given.
-   * @throws {DatabaseUnavailableError} when PostgreSQL cannot be reached.
+   * @throws {DatabaseUnavailableError} when PostgreSQL cannot be reached before the statement was sent; nothing was written.
+   * @throws {QueryTimeoutError} when the statement timeout fires (nothing was written).
+   * @throws {WriteOutcomeUnknownError} when the connection was lost (or the client's `queryTimeoutMs` fired) after the statement was sent: it may have been applied. Safe to retry: a retry deletes what is left (its count may differ).
    */
   async deleteMany(ids: readonly number[]): Promise<number> {
     const letterIds = parseInput(idListSchema, ids, "letter ids");
