@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectDatabase, type ConnectOptions, type DatabaseClient } from "../../src/client/database-client.ts";
 import { isDatabaseError } from "../../src/errors.ts";
 import { LetterRepository } from "../../src/letters/letter-repository.ts";
+import { withLockHeld } from "../support/held-lock.ts";
 import { useProcessErrorSpy } from "../support/process-error-spy.ts";
 import { startRestartablePostgres, type RestartablePostgres } from "../support/restartable-postgres.ts";
 import { startTcpProxy, type TcpProxy } from "../support/tcp-proxy.ts";
@@ -128,19 +129,13 @@ describe("faults: the process stays up and recovers by itself, on the same clien
       expect(reads.map((entry) => entry.result)).toEqual(Array(20).fill("ok"));
 
       // Writes in flight (blocked on a row lock another session holds) when their backends are terminated.
-      const holder = new pg.Client({ connectionString: server.url });
-      await holder.connect();
-      try {
-        await holder.query("BEGIN");
-        await holder.query("SELECT 1 FROM letters WHERE id = $1 FOR UPDATE", [letter.id]);
-        const writes = Array.from({ length: 5 }, (_, index) => outcome(() => letters.setStatus(letter.id, `w${index}`)));
+      const writes = await withLockHeld(server.url, "SELECT 1 FROM letters WHERE id = $1 FOR UPDATE", [letter.id], async () => {
+        const pending = Array.from({ length: 5 }, (_, index) => outcome(() => letters.setStatus(letter.id, `w${index}`)));
         await sleep(300);
         await terminateOurBackends();
-        expect((await Promise.all(writes)).map((entry) => entry.result)).toEqual(Array(5).fill("WRITE_OUTCOME_UNKNOWN"));
-      } finally {
-        await holder.query("ROLLBACK");
-        await holder.end();
-      }
+        return Promise.all(pending);
+      });
+      expect(writes.map((entry) => entry.result)).toEqual(Array(5).fill("WRITE_OUTCOME_UNKNOWN"));
       expect((await letters.setStatus(letter.id, "after")).status).toBe("after");
       expect(poolErrors.length).toBeGreaterThanOrEqual(10);
     } finally {
@@ -193,23 +188,15 @@ describe("faults: the process stays up and recovers by itself, on the same clien
     const { db, letters } = await connect({ poolSize: 2, connectionTimeoutMs });
     try {
       const letter = await letters.create({ documentName: "busy.pdf", sourceFilePath: "/busy.pdf" });
-      const holder = new pg.Client({ connectionString: server.url });
-      await holder.connect();
-      let blocked: Promise<Outcome[]>;
-      try {
-        await holder.query("BEGIN");
-        await holder.query("SELECT 1 FROM letters WHERE id = $1 FOR UPDATE", [letter.id]);
+      const { blocked, waiters } = await withLockHeld(server.url, "SELECT 1 FROM letters WHERE id = $1 FOR UPDATE", [letter.id], async () => {
         // Two writes wait on the lock, holding both pooled connections.
-        blocked = Promise.all([outcome(() => letters.setStatus(letter.id, "a")), outcome(() => letters.setStatus(letter.id, "b"))]);
+        const pending = Promise.all([outcome(() => letters.setStatus(letter.id, "a")), outcome(() => letters.setStatus(letter.id, "b"))]);
         await sleep(200);
-        const waiters = await Promise.all(Array.from({ length: 10 }, () => outcome(() => letters.getById(letter.id))));
-        for (const entry of waiters) {
-          expect(entry.result).toBe("DATABASE_UNAVAILABLE");
-          expect(entry.ms).toBeLessThan(connectionTimeoutMs + 1_000);
-        }
-      } finally {
-        await holder.query("ROLLBACK");
-        await holder.end();
+        return { blocked: pending, waiters: await Promise.all(Array.from({ length: 10 }, () => outcome(() => letters.getById(letter.id)))) };
+      });
+      for (const entry of waiters) {
+        expect(entry.result).toBe("DATABASE_UNAVAILABLE");
+        expect(entry.ms).toBeLessThan(connectionTimeoutMs + 1_000);
       }
       expect((await blocked).map((entry) => entry.result)).toEqual(["ok", "ok"]);
       const after = await Promise.all(Array.from({ length: 10 }, () => outcome(() => letters.getById(letter.id))));
@@ -268,20 +255,13 @@ describe("faults: writes are never retried blindly", () => {
     const { db, letters } = await connect({ poolSize: 2, connectionTimeoutMs: 2_000 });
     const hash = "sha256:terminated-before-commit";
     try {
-      const holder = new pg.Client({ connectionString: server.url });
-      await holder.connect();
-      let error: unknown;
-      try {
-        await holder.query("BEGIN");
-        await holder.query("SELECT pg_advisory_xact_lock(1936027000::int, hashtext($1))", [hash]);
+      // The write waits for the advisory lock another writer of the hash holds, and its backend is terminated.
+      const error = await withLockHeld(server.url, "SELECT pg_advisory_xact_lock(1936027000::int, hashtext($1))", [hash], async () => {
         const write = letters.createOrReplaceByFileHash({ ...version("v2"), fileHash: hash }).catch((caught: unknown) => caught);
         await sleep(300);
         await terminateOurBackends();
-        error = await write;
-      } finally {
-        await holder.query("ROLLBACK");
-        await holder.end();
-      }
+        return write;
+      });
       expect(error).toMatchObject({ code: "DATABASE_UNAVAILABLE" });
       expect(await lettersWithHash(hash)).toEqual([]);
       const retried = await letters.createOrReplaceByFileHash({ ...version("v2"), fileHash: hash });

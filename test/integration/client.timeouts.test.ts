@@ -1,8 +1,8 @@
-import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { DatabaseError, QueryTimeoutError } from "../../src/errors.ts";
 import { LetterRepository } from "../../src/letters/letter-repository.ts";
 import { mapDatabaseError } from "../../src/letters/map-database-error.ts";
+import { withLockHeld } from "../support/held-lock.ts";
 import { useProcessErrorSpy } from "../support/process-error-spy.ts";
 import { useTestDatabase } from "../support/test-database.ts";
 
@@ -11,19 +11,7 @@ useProcessErrorSpy();
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Runs `work` while another session holds `lockSql` in an open transaction, then rolls that transaction back. */
-async function whileLocked<T>(lockSql: string, values: unknown[], work: () => Promise<T>): Promise<T> {
-  const holder = new pg.Client({ connectionString: database.url });
-  await holder.connect();
-  try {
-    await holder.query("BEGIN");
-    await holder.query(lockSql, values);
-    return await work();
-  } finally {
-    await holder.query("ROLLBACK").catch(() => undefined);
-    await holder.end();
-  }
-}
+const whileLocked = <T>(lockSql: string, values: unknown[], work: () => Promise<T>) => withLockHeld(database.url, lockSql, values, work);
 
 async function timed<T>(work: () => Promise<T>): Promise<{ error: unknown; ms: number }> {
   const started = performance.now();
