@@ -53,8 +53,23 @@ export const unitIntervalSchema = realSchema.min(0, "must be between 0 and 1").m
 const optionalUnitInterval = unitIntervalSchema.nullable().optional();
 /** A non-negative duration or size that fits a REAL column. */
 const optionalMeasure = realSchema.min(0).nullable().optional();
+/**
+ * A JSON column's value. One that is a bare number must keep its value when rounded to 16 significant
+ * digits, because the Prisma client rounds a bare JSON number so (`0.30000000000000004` would be stored
+ * as `0.3`, `Number.MAX_VALUE` as `null`); numbers inside arrays and objects are stored exactly.
+ */
+const storedJsonSchema = jsonValueSchema.check((payload) => {
+  const value = payload.value;
+  if (typeof value === "number" && Number.isFinite(value) && Number(value.toExponential(15)) !== value) {
+    payload.issues.push({
+      code: "custom",
+      message: "a bare JSON number must have at most 16 significant digits (the Prisma client rounds it): put it in an array or object to keep all 17",
+      input: value,
+    });
+  }
+});
 /** An optional JSON column: absent (or `undefined`) stores SQL NULL; `null` stores JSON `null`. */
-const optionalJson = jsonValueSchema.optional();
+const optionalJson = storedJsonSchema.optional();
 
 /** A row id: a positive integer that fits PostgreSQL's INTEGER. */
 export const idSchema = z.int("must be an integer id").min(1, "must be a positive id").max(MAX_INT4, `must be at most ${MAX_INT4}`);

@@ -17,6 +17,7 @@ import {
   MIN_DATE,
   nested,
   storableJson,
+  storedJson,
   storableRequiredText,
   tooLongIndexedText,
   unstorableDate,
@@ -318,11 +319,19 @@ describe("documented rules, one example each (these failed before the fixes)", (
     }
   });
 
+  it("a JSON field that is a bare number with 17 significant digits is refused; inside an array it is kept", async () => {
+    for (const value of [0.30000000000000004, Number.MAX_VALUE, 1.2345678901234567]) {
+      await expectRefused((letters) => letters.create({ ...base, rawGrokJson: value }), "rawGrokJson");
+    }
+    const schema = (await import("../../src/letters/letter-schemas.ts")).createLetterInputSchema;
+    expect(schema.safeParse({ ...base, rawGrokJson: [0.30000000000000004], ocrSupplementaryJson: 0.1 }).success).toBe(true);
+  });
+
   it("valid values of every kind pass validation unchanged", () => {
     const schema = import("../../src/letters/letter-schemas.ts");
     return schema.then(({ createLetterInputSchema }) =>
       fc.assert(
-        fc.property(storableRequiredText(), storableJson, (text, json) => {
+        fc.property(storableRequiredText(), storedJson, (text, json) => {
           const parsed = createLetterInputSchema.parse({ ...base, documentTitle: text, rawGrokJson: json });
           expect(parsed.documentTitle).toBe(text);
           expect(parsed.rawGrokJson).toBe(json);
