@@ -7,7 +7,7 @@ export const MAX_REAL = (2 - 2 ** -23) * 2 ** 127;
  * Why a REAL (float4) column cannot take `value`, or `null` when it can. A REAL keeps about 7
  * significant digits: the value is rounded to the nearest float4, and reads back as the shortest
  * decimal of that float4 (`Math.fround` of the value read equals `Math.fround` of the value given;
- * a value of at most 6 significant digits reads back exactly). Refused: `-0` (the driver sends it as
+ * a value of at most 6 significant digits below 2^24 in magnitude reads back exactly). Refused: `-0` (the driver sends it as
  * `0`), magnitudes that are not 0 but below {@link MIN_REAL} (PostgreSQL refuses those that round to 0
  * and keeps fewer digits of the rest) and values that round beyond {@link MAX_REAL} (to infinity).
  * The message completes "value …".
