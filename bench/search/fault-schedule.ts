@@ -53,8 +53,10 @@ export async function runFaults(faults: readonly PlannedFault[], origin: number,
     let detail: string;
     try {
       if (fault.kind === "restart") {
-        const { stopSeconds, startSeconds } = await cluster.restart();
-        detail = `server down ${(stopSeconds + startSeconds).toFixed(2)} s (fast stop ${stopSeconds.toFixed(2)} s, start until accepting ${startSeconds.toFixed(2)} s)`;
+        const { stopSeconds, startSeconds, shutdownCheckpoint } = await cluster.restart();
+        detail =
+          `server down ${(stopSeconds + startSeconds).toFixed(2)} s (fast stop ${stopSeconds.toFixed(2)} s${shutdownCheckpoint ? `, its ${shutdownCheckpoint}` : ""}; ` +
+          `start until accepting ${startSeconds.toFixed(2)} s)`;
       } else {
         detail = `${await terminateClientBackends(benchUrl)} sessions ended`;
       }

@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from "node:child_process";
-import { chmodSync, chownSync, mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, chownSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -20,8 +20,11 @@ export interface SoakCluster {
   readonly adminUrl: string;
   readonly port: number;
   readonly folder: string;
-  /** `pg_ctl stop -m fast`, then `pg_ctl start`, each waiting; returns the seconds each took. */
-  restart(): Promise<{ stopSeconds: number; startSeconds: number }>;
+  /**
+   * `pg_ctl stop -m fast`, then `pg_ctl start`, each waiting; returns the seconds each took and the
+   * server log's summary of the shutdown checkpoint (most of a fast stop), when it logged one.
+   */
+  restart(): Promise<{ stopSeconds: number; startSeconds: number; shutdownCheckpoint: string | null }>;
   /**
    * Stops the server (immediate mode) and deletes the folder, synchronously: from a signal handler no
    * connection's error event can run (and crash the process) before the folder is gone. Safe to call
@@ -72,9 +75,10 @@ export async function createSoakCluster(log: (line: string) => void): Promise<So
       let began = performance.now();
       await pgCtl(["stop", "-m", "fast"]);
       const stopSeconds = (performance.now() - began) / 1000;
+      const checkpoints = readFileSync(join(folder, "server.log"), "utf8").match(/checkpoint complete: wrote \d+ buffers[^;]*;.*?total=[\d.]+ s/g);
       began = performance.now();
       await start();
-      return { stopSeconds, startSeconds: (performance.now() - began) / 1000 };
+      return { stopSeconds, startSeconds: (performance.now() - began) / 1000, shutdownCheckpoint: checkpoints?.at(-1)?.replace(/;.*?total=/, ", total ") ?? null };
     },
     destroy,
   };

@@ -44,11 +44,15 @@ export function errorKindLines(timeline: TimelineRecorder, list: readonly Phase[
   const spans = list.map((phase) => timeline.span(phase.from, phase.to));
   const firsts = timeline.firstMessages();
   if (firsts.length === 0) return ["no errors in any phase"];
-  const header = ["error kind", ...list.map((_, index) => `phase ${index + 1}`)];
+  const phaseColumns = list.map((_, index) => `phase ${index + 1}`);
   const rows = firsts.map(({ kind }) => [kind, ...spans.map((span) => String(span.errorKinds.get(kind) ?? 0))]);
+  const ops = [...new Set(spans.flatMap((span) => [...span.errorOps.keys()]))].sort();
+  const opRows = ops.map((op) => [op, ...spans.map((span) => String(span.errorOps.get(op) ?? 0))]);
   return [
     ...list.map((phase, index) => `phase ${index + 1}: ${phase.name}`),
-    ...formatTable(header, rows),
+    ...formatTable(["error kind", ...phaseColumns], rows),
+    "",
+    ...formatTable(["failed requests by operation", ...phaseColumns], opRows),
     "first message of each kind:",
     ...firsts.map((first) => `  [${first.at.toFixed(1)} s] ${first.kind}: ${first.message}`),
   ];

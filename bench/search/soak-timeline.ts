@@ -10,6 +10,8 @@ interface Second {
   poolErrors: number;
   readLatencies: number[];
   errorKinds: Map<string, number>;
+  /** Operation (as in the load's tables) → failed requests. */
+  errorOps: Map<string, number>;
 }
 
 /** Outcomes of a span of seconds. */
@@ -28,6 +30,8 @@ export interface SpanSummary {
   readMax: number;
   /** Error kind (see {@link errorKind}) → count, requests and pool errors together. */
   errorKinds: Map<string, number>;
+  /** Operation → failed requests. */
+  errorOps: Map<string, number>;
 }
 
 /**
@@ -64,6 +68,7 @@ export class TimelineRecorder extends LatencyRecorder {
     const second = this.#now();
     if (op.startsWith("write.")) second.writeErrors++;
     else second.readErrors++;
+    second.errorOps.set(op, (second.errorOps.get(op) ?? 0) + 1);
     this.#countKind(second, error);
   }
 
@@ -95,8 +100,11 @@ export class TimelineRecorder extends LatencyRecorder {
     const sum = (field: "readsOk" | "readErrors" | "writesOk" | "writeErrors" | "poolErrors") => picked.reduce((total, second) => total + second[field], 0);
     const latencies = picked.flatMap((second) => second.readLatencies).sort((a, b) => a - b);
     const at = (q: number) => (latencies.length === 0 ? Number.NaN : latencies[Math.min(latencies.length - 1, Math.ceil(q * latencies.length) - 1)]!);
-    const errorKinds = new Map<string, number>();
-    for (const second of picked) for (const [kind, count] of second.errorKinds) errorKinds.set(kind, (errorKinds.get(kind) ?? 0) + count);
+    const merge = (field: "errorKinds" | "errorOps") => {
+      const merged = new Map<string, number>();
+      for (const second of picked) for (const [key, count] of second[field]) merged.set(key, (merged.get(key) ?? 0) + count);
+      return merged;
+    };
     const readsOk = sum("readsOk");
     const readErrors = sum("readErrors");
     const writesOk = sum("writesOk");
@@ -114,14 +122,15 @@ export class TimelineRecorder extends LatencyRecorder {
       readP95: at(0.95),
       readP99: at(0.99),
       readMax: latencies.at(-1) ?? Number.NaN,
-      errorKinds,
+      errorKinds: merge("errorKinds"),
+      errorOps: merge("errorOps"),
     };
   }
 
   #now(): Second {
     const index = Math.max(0, Math.floor((performance.now() - this.#origin) / 1000));
     while (this.#seconds.length <= index) {
-      this.#seconds.push({ readsOk: 0, readErrors: 0, writesOk: 0, writeErrors: 0, poolErrors: 0, readLatencies: [], errorKinds: new Map() });
+      this.#seconds.push({ readsOk: 0, readErrors: 0, writesOk: 0, writeErrors: 0, poolErrors: 0, readLatencies: [], errorKinds: new Map(), errorOps: new Map() });
     }
     return this.#seconds[index]!;
   }
