@@ -68,13 +68,20 @@ const terminateOurBackends = () =>
     "SELECT pg_terminate_backend(pid) AS terminated FROM pg_stat_activity WHERE datname = 'faults' AND application_name = 'se-letters-db' AND pid <> pg_backend_pid()",
   );
 
-/** A caller of a service: reads and writes one letter in a loop until told to stop, recording every outcome. */
+/** A caller of a service: reads and writes in a loop until told to stop, recording every outcome. */
 async function caller(letters: LetterRepository, letterId: number, index: number, running: () => boolean, outcomes: Outcome[]): Promise<void> {
   for (let step = 0; running(); step++) {
-    const kind = (index + step) % 3;
+    const kind = (index + step) % 4;
     outcomes.push(
       await outcome(() =>
-        kind === 0 ? letters.findById(letterId, { products: true }) : kind === 1 ? letters.search({ query: "fault", limit: 5 }) : letters.setStatus(letterId, `s${index}`),
+        kind === 0
+          ? letters.findById(letterId, { products: true })
+          : kind === 1
+            ? letters.search({ query: "fault", limit: 5 })
+            : kind === 2
+              ? letters.setStatus(letterId, `s${index}`)
+              : // A transaction of its own, so that some connections are held by Prisma transactions when the server goes.
+                letters.createOrReplaceByFileHash({ documentName: `c${index}.pdf`, sourceFilePath: "/c.pdf", fileHash: `sha256:caller-${index}`, products: [{ productIdentifier: "C" }] }),
       ),
     );
     await sleep(10);
