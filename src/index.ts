@@ -96,4 +96,5 @@ export type {
   StatusCount,
 } from "./letters/letter-types.ts";
 export { EXACT_TOTAL_LIMIT } from "./letters/search-total.ts";
+export { DEFAULT_MAX_FILTERED_OFFSET, DEFAULT_MAX_OFFSET, type OffsetPageOptions } from "./letters/offset-page.ts";
 export type { StatisticsOptions } from "./letters/statistics-cache.ts";

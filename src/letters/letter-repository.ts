@@ -20,8 +20,7 @@ import {
   type LetterInclude,
   type ReplaceLetterInput,
 } from "./letter-schemas.ts";
-import { offsetPageQuery } from "./letter-search.ts";
-import { searchTotal } from "./search-total.ts";
+import { readOffsetPage, resolveOffsetWindows, type OffsetPageOptions, type OffsetWindows } from "./offset-page.ts";
 import { cachedStatistics, statisticsOptionsSchema, type StatisticsOptions } from "./statistics-cache.ts";
 import { letterCursorSearchInputSchema, letterSearchInputSchema, type LetterCursorSearchInput, type LetterSearchInput } from "./letter-search-schemas.ts";
 import { statisticsQuery, toLetterStatistics, type StatisticsRow } from "./letter-statistics.ts";
@@ -87,10 +86,16 @@ const FILE_HASH_LOCK_SPACE = 1_936_027_000;
  */
 export class LetterRepository {
   readonly #client: LetterRepositoryClient;
+  readonly #offsetWindows: OffsetWindows;
 
-  /** @param client `connectDatabase().prisma`, or a transaction client of it. */
-  constructor(client: LetterRepositoryClient) {
+  /**
+   * @param client `connectDatabase().prisma`, or a transaction client of it.
+   * @param options how deep `search()` serves pages by number (see {@link OffsetPageOptions}).
+   * @throws {ValidationError} when an option is invalid.
+   */
+  constructor(client: LetterRepositoryClient, options: OffsetPageOptions = {}) {
     this.#client = client;
+    this.#offsetWindows = resolveOffsetWindows(options);
   }
 
   /**
@@ -192,24 +197,25 @@ export class LetterRepository {
    * walk sees each existing row once only when new rows sort after them (ascending `createdAt` or `id`);
    * otherwise use {@link searchByCursor}.
    *
-   * `total` is exact when at most `EXACT_TOTAL_LIMIT` (1,000) letters match; beyond that it is
-   * PostgreSQL's planner estimate and `totalExact` is `false`, because an exact count of a large match
-   * set costs a scan of all of it. A page with fewer than `limit` rows gives the exact total for free.
+   * A page is served when it starts within the first `maxOffset` letters of the order or ends within
+   * the last `maxOffset` (100,000 by default; `maxFilteredOffset`, 1,000, when a filter must be tested on
+   * the table, e.g. a text query): see {@link OffsetPageOptions}. Pages from the end are read backwards,
+   * so the last page costs what the first costs.
    *
-   * @throws {ValidationError} when a filter, the sort key or direction, `page` or `limit` (1–100) is invalid.
+   * `total` is exact up to twice the window (`EXACT_TOTAL_LIMIT`, 2,000, for a text search); beyond
+   * that it is PostgreSQL's planner estimate and `totalExact` is `false`, because an exact count of a
+   * large match set costs a scan of all of it; then pages near the end are numbered back from
+   * `totalPages`, whose page holds the last `limit` letters. A page past the end comes back empty, with
+   * the exact total.
+   *
+   * @throws {ValidationError} when a filter, the sort key or direction, `page` or `limit` (1–100) is
+   *   invalid, or when `page` is beyond both windows (the message names the pages served).
    * @throws {DatabaseUnavailableError} when PostgreSQL cannot be reached (a lost connection is first retried once).
    * @throws {QueryTimeoutError} when the statement timeout or the client's `queryTimeoutMs` fires.
    */
   async search(input: LetterSearchInput = {}): Promise<LetterPage> {
     const { page, ...filters } = parseInput(letterSearchInputSchema, input, "search");
-    return this.#read(async (client) => {
-      const rows = await client.$queryRaw<LetterRow[]>(offsetPageQuery(filters, page));
-      const seen = (page - 1) * filters.limit + rows.length;
-      // A short page (or an empty first page) is the end of the results: its position is the total.
-      const lastPage = rows.length < filters.limit && (rows.length > 0 || page === 1);
-      const { total, totalExact } = lastPage ? { total: seen, totalExact: true } : await searchTotal(client, filters, seen);
-      return { data: rows.map(toLetterRecord), total, totalExact, page, limit: filters.limit, totalPages: Math.ceil(total / filters.limit) };
-    });
+    return this.#read((client) => readOffsetPage(client, filters, page, this.#offsetWindows));
   }
 
   /**

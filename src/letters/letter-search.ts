@@ -58,13 +58,48 @@ export function letterFilterCondition(filters: LetterFilters): Prisma.Sql {
   return conditions.length === 0 ? Prisma.sql`TRUE` : Prisma.join(conditions, " AND ");
 }
 
-/** The page query of page/limit pagination: ORDER BY the sort column, then id, NULLs where PostgreSQL puts them. */
-export function offsetPageQuery(filters: LetterFilters, page: number): Prisma.Sql {
+/**
+ * Whether the `(sort column, id)` index (or `(status, created_at, id)`) holds every column the search
+ * reads, so that PostgreSQL can walk past skipped rows in the index alone (an index-only scan) without
+ * reading the table: no filter, or only filters on the sort column itself, or one status (and a
+ * creation range) in creation order.
+ */
+export function walksIndexOnly(filters: LetterFilters): boolean {
+  const tableFilters = filters.query?.trim() || filters.rangeLabel !== undefined || filters.productIdentifier !== undefined;
+  if (tableFilters || filters.rawGrokJsonContains !== undefined) return false;
+  const onSortColumn = (key: LetterFilters["sortBy"], present: boolean) => !present || filters.sortBy === key;
+  const oneStatusByCreation = filters.sortBy === "createdAt" && (typeof filters.status === "string" || filters.status?.length === 1);
+  return (
+    (onSortColumn("status", filters.status !== undefined) || oneStatusByCreation) &&
+    onSortColumn("documentType", filters.documentType !== undefined) &&
+    onSortColumn("createdAt", filters.createdFrom !== undefined || filters.createdTo !== undefined) &&
+    onSortColumn("extractionConfidence", filters.minConfidence !== undefined)
+  );
+}
+
+/** Which end of the search's order a page is read from. */
+export type ReadFrom = "start" | "end";
+
+/**
+ * One page of page/limit pagination as a deferred join: the inner query finds the page's ids by walking
+ * past `skip` rows along the sort index (an index-only scan when {@link walksIndexOnly}), and only the
+ * page's rows are read from the table. From the `end`, the walk runs the order backwards (NULLs
+ * included: the reverse of ASC NULLS LAST is DESC NULLS FIRST); the rows come back in the search's order
+ * either way, ordered by the sort column, then id.
+ */
+export function offsetPageQuery(filters: LetterFilters, from: ReadFrom, skip: number, take: number): Prisma.Sql {
   const { column } = SORT_COLUMNS[filters.sortBy];
   const order = direction(filters.sortOrder);
-  return Prisma.sql`SELECT ${LETTER_COLUMNS} FROM letters l WHERE ${letterFilterCondition(filters)}
-    ORDER BY ${column} ${order}, l.id ${order}
-    LIMIT ${filters.limit} OFFSET ${(page - 1) * filters.limit}`;
+  const walk = from === "start" ? order : direction(filters.sortOrder === "asc" ? "desc" : "asc");
+  return Prisma.sql`SELECT ${LETTER_COLUMNS} FROM letters l WHERE l.id IN (
+      SELECT l.id FROM letters l WHERE ${letterFilterCondition(filters)}
+      ORDER BY ${column} ${walk}, l.id ${walk} LIMIT ${take} OFFSET ${skip})
+    ORDER BY ${column} ${order}, l.id ${order}`;
+}
+
+/** Counts the search's matches, reading at most `bound` of them: the exact total when it is below `bound`. */
+export function boundedCountQuery(filters: LetterFilters, bound: number): Prisma.Sql {
+  return Prisma.sql`SELECT count(*)::int AS total FROM (SELECT 1 FROM letters l WHERE ${letterFilterCondition(filters)} LIMIT ${bound}) AS matching`;
 }
 
 /**

@@ -56,15 +56,20 @@ export interface LetterPage {
   data: LetterRecord[];
   /**
    * Letters matching the filters, on all pages: an exact count when `totalExact`, otherwise (more than
-   * `EXACT_TOTAL_LIMIT`, 1,000, match) PostgreSQL's planner estimate, never below 1,001.
+   * twice the search's offset window match: `EXACT_TOTAL_LIMIT`, 2,000, for a text search by default)
+   * PostgreSQL's planner estimate, never below that bound + 1.
    */
   total: number;
-  /** `true` when `total` is an exact count, `false` when it is an estimate of a match set over 1,000 letters. */
+  /** `true` when `total` is an exact count, `false` when it is an estimate of a large match set. */
   totalExact: boolean;
   /** The 1-based page returned. */
   page: number;
   limit: number;
-  /** `ceil(total / limit)`; 0 when nothing matches. An estimate when `total` is. */
+  /**
+   * `ceil(total / limit)`; 0 when nothing matches. An estimate when `total` is; that page still holds
+   * letters: near the end of an estimated total, pages are numbered back from it (it holds the last
+   * `limit` letters).
+   */
   totalPages: number;
 }
 

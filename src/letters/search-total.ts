@@ -1,19 +1,21 @@
 import { Prisma } from "../generated/prisma/client.ts";
 import type { LetterFilters } from "./letter-search-schemas.ts";
-import { letterFilterCondition } from "./letter-search.ts";
+import { boundedCountQuery, letterFilterCondition } from "./letter-search.ts";
 import type { Queryable } from "./letter-store.ts";
 
 /**
- * A search's `total` is an exact count up to this many matching letters. Beyond it, counting would cost
- * a scan of the whole match set (seconds for a common term on a million letters), so `total` is
- * PostgreSQL's estimate instead, and `totalExact` is `false`.
+ * With the default windows (see `offset-page.ts`), a text search's `total` is an exact count up to this
+ * many matching letters: twice `DEFAULT_MAX_FILTERED_OFFSET`, so that the pages reachable from the
+ * start and those reachable from the end cover every page of a match set this small. Beyond it,
+ * counting would cost a scan of the whole match set (seconds for a common term on a million letters),
+ * so `total` is PostgreSQL's estimate instead, and `totalExact` is `false`.
  */
-export const EXACT_TOTAL_LIMIT = 1000;
+export const EXACT_TOTAL_LIMIT = 2000;
 
 /**
- * When the planner expects more than this many matches, the bounded count is skipped: the estimate is
- * returned at once. Below it, the count stops after {@link EXACT_TOTAL_LIMIT} + 1 rows, so it stays cheap
- * even when the planner underestimates.
+ * When the planner expects more than this many matches of a search that reads the table, the bounded
+ * count is skipped: the estimate is returned at once. Below it, the count stops after the bound + 1
+ * rows, so it stays cheap even when the planner underestimates.
  */
 export const COUNT_WHEN_ESTIMATE_BELOW = 10_000;
 
@@ -33,20 +35,26 @@ export async function estimateMatches(client: Queryable, filters: LetterFilters)
   return typeof rows === "number" && Number.isFinite(rows) ? Math.max(0, Math.round(rows)) : Number.POSITIVE_INFINITY;
 }
 
+/** How far {@link searchTotal} counts. */
+export interface TotalBound {
+  /** The largest total counted exactly. */
+  exactUpTo: number;
+  /** Count only when the planner expects fewer matches than this; otherwise trust its estimate. */
+  countWhenEstimateBelow: number;
+}
+
 /**
  * The total of a search whose page did not already tell it: counted exactly when at most
- * {@link EXACT_TOTAL_LIMIT} letters match, otherwise the planner's estimate (never below
- * `EXACT_TOTAL_LIMIT + 1`, and never below `atLeast`, what the pages up to this one prove).
+ * `bound.exactUpTo` letters match, otherwise the planner's estimate (never below `exactUpTo + 1`, and
+ * never below `atLeast`, what the pages up to this one prove).
  */
-export async function searchTotal(client: Queryable, filters: LetterFilters, atLeast: number): Promise<SearchTotal> {
+export async function searchTotal(client: Queryable, filters: LetterFilters, atLeast: number, bound: TotalBound): Promise<SearchTotal> {
   const estimate = await estimateMatches(client, filters);
-  if (estimate < COUNT_WHEN_ESTIMATE_BELOW) {
-    const [row] = await client.$queryRaw<{ total: number }[]>(
-      Prisma.sql`SELECT count(*)::int AS total FROM (SELECT 1 FROM letters l WHERE ${letterFilterCondition(filters)} LIMIT ${EXACT_TOTAL_LIMIT + 1}) AS matching`,
-    );
+  if (estimate < bound.countWhenEstimateBelow) {
+    const [row] = await client.$queryRaw<{ total: number }[]>(boundedCountQuery(filters, bound.exactUpTo + 1));
     const counted = row?.total ?? 0;
-    if (counted <= EXACT_TOTAL_LIMIT) return { total: counted, totalExact: true };
+    if (counted <= bound.exactUpTo) return { total: counted, totalExact: true };
   }
-  const floor = Math.max(EXACT_TOTAL_LIMIT + 1, atLeast);
+  const floor = Math.max(bound.exactUpTo + 1, atLeast);
   return { total: Number.isFinite(estimate) ? Math.max(estimate, floor) : floor, totalExact: false };
 }

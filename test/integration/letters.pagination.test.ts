@@ -235,10 +235,10 @@ describe("keyset cursor", () => {
         const rows = await tx.$queryRaw<{ "QUERY PLAN": string }[]>(Prisma.sql`EXPLAIN ${query!}`);
         return rows.map((row) => row["QUERY PLAN"]).join("\n");
       });
-      // The scan starts at the cursor's created_at (not at the first row), in order: a page costs the
-      // same at any depth. Only rows tied on created_at are sorted by id (Incremental Sort).
-      expect(text).toMatch(/Index Scan Backward using idx_letters_created_at\w*/);
-      expect(text).toMatch(/Index Cond: \(.*created_at <= '2025-01-05 08:00:00'/);
+      // The scan starts at the cursor (not at the first row), in order: a page costs the same at any
+      // depth. The (created_at, id) index starts exactly at the cursor's row.
+      expect(text).toMatch(/Index Scan Backward using idx_letters_created_at_id/);
+      expect(text).toMatch(/Index Cond: \(.*ROW\(created_at, id\) < ROW\('2025-01-05 08:00:00'.*, 50\)\)/);
       expect(text).not.toMatch(/(^|->\s+)Sort\s+\(/m);
     } finally {
       await db.close();

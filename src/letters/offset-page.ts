@@ -1,0 +1,155 @@
+import { z } from "zod";
+import { ValidationError } from "../errors.ts";
+import { toLetterRecord, type LetterRow } from "./letter-row.ts";
+import type { LetterFilters } from "./letter-search-schemas.ts";
+import { boundedCountQuery, offsetPageQuery, walksIndexOnly, type ReadFrom } from "./letter-search.ts";
+import type { Queryable } from "./letter-store.ts";
+import type { LetterPage } from "./letter-types.ts";
+import { parseInput } from "./parse-input.ts";
+import { COUNT_WHEN_ESTIMATE_BELOW, searchTotal, type SearchTotal, type TotalBound } from "./search-total.ts";
+
+/** Default {@link OffsetPageOptions.maxOffset}: page 4,000 of 25 letters, from either end. */
+export const DEFAULT_MAX_OFFSET = 100_000;
+/** Default {@link OffsetPageOptions.maxFilteredOffset}: page 40 of 25 letters, from either end. */
+export const DEFAULT_MAX_FILTERED_OFFSET = 1_000;
+
+/**
+ * How deep `search()` serves pages by number (Elasticsearch's `max_result_window`, from both ends). A
+ * page is served when it starts within the first `maxOffset` letters of the order, or ends within the
+ * last `maxOffset`; a page between them is refused with a `ValidationError` that points to
+ * `searchByCursor`, whose pages cost the same at any depth.
+ */
+export interface OffsetPageOptions {
+  /**
+   * The window of a search whose pages are found in an index alone (no filter, or filters on the sort
+   * column, or one status in creation order): the walk past skipped rows reads index entries only
+   * (about 0.05–0.15 µs each). Defaults to 100,000.
+   */
+  maxOffset?: number;
+  /**
+   * The window of every other search (text, products, JSON, other filters): each skipped row is read from
+   * the table to test the filter (about 1 µs each, 20 rows per match for a term in 5% of letters).
+   * Defaults to 1,000.
+   */
+  maxFilteredOffset?: number;
+}
+
+const windowSchema = z.int("must be an integer").min(1, "must be at least 1").max(100_000_000, "must be at most 100,000,000");
+
+/** Validated {@link OffsetPageOptions} with their defaults. */
+export const offsetPageOptionsSchema = z.strictObject({
+  maxOffset: windowSchema.default(DEFAULT_MAX_OFFSET),
+  maxFilteredOffset: windowSchema.default(DEFAULT_MAX_FILTERED_OFFSET),
+});
+
+/** The windows a repository pages with. */
+export type OffsetWindows = Readonly<z.output<typeof offsetPageOptionsSchema>>;
+
+/**
+ * The windows of `options`, defaults filled in, frozen.
+ *
+ * @throws {ValidationError} when a window is not a positive integer.
+ */
+export function resolveOffsetWindows(options: OffsetPageOptions = {}): OffsetWindows {
+  return Object.freeze(parseInput(offsetPageOptionsSchema, options, "offset page options"));
+}
+
+/**
+ * Reads page `page` of a search. Pages within the window from the start are read forwards; the others
+ * from the end, backwards, so that a last page costs what a first page costs. A total is counted
+ * exactly up to twice the window (then the two windows cover every page, and each page is where it
+ * would be read from the start); beyond it, the total is the planner's estimate and pages near the end
+ * are numbered back from `totalPages`: page `totalPages` holds the last `limit` letters.
+ *
+ * A page past the end comes back empty with the exact total. A page beyond both windows is refused.
+ *
+ * @throws {ValidationError} when the page is beyond both windows.
+ */
+export async function readOffsetPage(client: Queryable, filters: LetterFilters, page: number, windows: OffsetWindows): Promise<LetterPage> {
+  const { limit } = filters;
+  const indexOnly = walksIndexOnly(filters);
+  const window = indexOnly ? windows.maxOffset : windows.maxFilteredOffset;
+  const offset = (page - 1) * limit;
+  const result = (rows: LetterRow[], { total, totalExact }: SearchTotal): LetterPage => ({
+    data: rows.map(toLetterRecord),
+    total,
+    totalExact,
+    page,
+    limit,
+    totalPages: Math.ceil(total / limit),
+  });
+
+  if (offset < window) {
+    const rows = await readRows(client, filters, "start", offset, limit);
+    if (rows.length === limit) return result(rows, await searchTotal(client, filters, offset + limit, totalBound(window, indexOnly)));
+    // A short page (or an empty first page) is the end of the results: its position is the total.
+    if (rows.length > 0 || page === 1) return result(rows, exactly(offset + rows.length));
+    return result([], exactly(await countUpTo(client, filters, offset)));
+  }
+
+  const total = await searchTotal(client, filters, 0, totalBound(window, indexOnly));
+  if (total.totalExact) return result(await readExactPageFromEnd(client, filters, offset, total.total), total);
+
+  const totalPages = Math.ceil(total.total / limit);
+  if (page > totalPages) return result([], total);
+  const skip = (totalPages - page) * limit;
+  if (skip >= window) throw tooDeep(page, limit, window, indexOnly, totalPages);
+  const rows = await readRows(client, filters, "end", skip, limit);
+  if (rows.length === limit) return result(rows, total);
+  // The estimate was far above the true total: the walk from the end ran out of letters, which gives the
+  // true total; read the page where it really is (if it exists).
+  const exact = rows.length > 0 ? skip + rows.length : await countUpTo(client, filters, skip);
+  return result(await readExactPageFromEnd(client, filters, offset, exact), exactly(exact));
+}
+
+/**
+ * Rows [offset, offset + limit) of an exactly counted result, read backwards from its end; none when
+ * the page is past the end. Called when `offset` is beyond the window from the start while the total is
+ * at most twice the window, so the walk from the end skips fewer rows than the window.
+ */
+async function readExactPageFromEnd(client: Queryable, filters: LetterFilters, offset: number, total: number): Promise<LetterRow[]> {
+  if (offset >= total) return [];
+  const end = Math.min(offset + filters.limit, total);
+  return readRows(client, filters, "end", total - end, end - offset);
+}
+
+async function readRows(client: Queryable, filters: LetterFilters, from: ReadFrom, skip: number, take: number): Promise<LetterRow[]> {
+  return client.$queryRaw<LetterRow[]>(offsetPageQuery(filters, from, skip, take));
+}
+
+/** The number of matches, counting at most `bound` (exact when the caller knows there are at most that many). */
+async function countUpTo(client: Queryable, filters: LetterFilters, bound: number): Promise<number> {
+  const [row] = await client.$queryRaw<{ total: number }[]>(boundedCountQuery(filters, bound));
+  return row?.total ?? 0;
+}
+
+function exactly(total: number): SearchTotal {
+  return { total, totalExact: true };
+}
+
+/**
+ * Totals are exact up to twice the window. A search walked in an index alone is counted in the index
+ * too, and its estimate (from the table's size and column statistics) is trusted only when it is well
+ * above that; a search that reads the table is counted only when the planner expects few matches.
+ */
+function totalBound(window: number, indexOnly: boolean): TotalBound {
+  const exactUpTo = 2 * window;
+  return { exactUpTo, countWhenEstimateBelow: indexOnly ? Math.ceil(1.25 * exactUpTo) : Math.max(COUNT_WHEN_ESTIMATE_BELOW, exactUpTo + 1) };
+}
+
+function tooDeep(page: number, limit: number, window: number, indexOnly: boolean, totalPages: number): ValidationError {
+  const fromStart = Math.ceil(window / limit);
+  const fromEnd = totalPages - fromStart + 1;
+  const option = indexOnly ? "maxOffset" : "maxFilteredOffset";
+  return new ValidationError(
+    [
+      {
+        path: "page",
+        message:
+          `${page} is too deep for a page number: of about ${totalPages} pages of ${limit}, pages 1 to ${fromStart} and ${fromEnd} to ${totalPages} ` +
+          `are served (the first and last ${window} letters, option ${option}); use searchByCursor to read further`,
+      },
+    ],
+    "search",
+  );
+}
