@@ -53,6 +53,8 @@ const CLIENT_TIMEOUT_MESSAGE = /^Query read timeout$/;
  */
 export type ConnectionFailure = "acquire-timeout" | "not-sent" | "lost" | "client-timeout";
 
+// node-postgres's pool: no idle connection in time, or a new one not opened in time.
+const ACQUIRE_TIMEOUT_MESSAGES = /timeout exceeded when trying to connect|Connection terminated due to connection timeout/i;
 const NOT_SENT_SQLSTATES = /^(57P03|53300|08001|08004|28...|3D000)$/;
 const NOT_SENT_NODE_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EHOSTUNREACH"]);
 const NOT_SENT_MESSAGES = /Client has encountered a connection error and is not queryable|Can't reach database server/i;
@@ -97,7 +99,7 @@ export function connectionFailureOf(error: unknown): ConnectionFailure | undefin
   const facts = readFacts(error);
   if (facts.messages.some((message) => CLIENT_TIMEOUT_MESSAGE.test(message))) return "client-timeout";
   if (!isUnavailable(facts) && facts.sqlState !== "25P03") return undefined;
-  if (facts.messages.some((message) => /timeout exceeded when trying to connect/i.test(message))) return "acquire-timeout";
+  if (facts.messages.some((message) => ACQUIRE_TIMEOUT_MESSAGES.test(message))) return "acquire-timeout";
   if (
     (facts.sqlState !== undefined && NOT_SENT_SQLSTATES.test(facts.sqlState)) ||
     (facts.nodeCode !== undefined && NOT_SENT_NODE_CODES.has(facts.nodeCode)) ||

@@ -27,6 +27,7 @@ function transactionRunner(plan: ("body-fails" | "commit-fails" | "ok")[], failu
 describe("connectionFailureOf", () => {
   it("tells apart a call that never reached the server, one whose connection broke, and a client timeout", () => {
     expect(connectionFailureOf(new Error("timeout exceeded when trying to connect"))).toBe("acquire-timeout");
+    expect(connectionFailureOf(new Error("Connection terminated due to connection timeout"))).toBe("acquire-timeout");
     expect(connectionFailureOf(socketError("ECONNREFUSED"))).toBe("not-sent");
     expect(connectionFailureOf(serverError("57P03", "the database system is starting up"))).toBe("not-sent");
     expect(connectionFailureOf(new Error("Client has encountered a connection error and is not queryable"))).toBe("not-sent");
