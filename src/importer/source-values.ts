@@ -55,18 +55,29 @@ function decodeFixed(kind: SourceKind, data: Buffer, row: number): SourceValue {
 }
 
 const INFINITY_MICROS = 2n ** 63n - 1n;
+const MICROS_PER_DAY = 86_400_000_000n;
+// 400 Gregorian years, in days: shifting a date by whole cycles keeps its month, day and weekday.
+const CYCLE_DAYS = 146_097n;
 
-/** DuckDB TIMESTAMP micros since 1970 as `YYYY-MM-DD HH:MM:SS.ffffff`, or `infinity` / `-infinity`. */
+/**
+ * DuckDB TIMESTAMP micros since 1970 as `YYYY-MM-DD HH:MM:SS.ffffff`, or `infinity` / `-infinity`. Years
+ * outside 0000–9999 are written as JavaScript's ISO strings write them (`-290308-12-22 …`, `+294247-01-10 …`),
+ * across DuckDB's whole range, beyond what a JavaScript `Date` can hold.
+ */
 export function formatTimestamp(micros: bigint): string {
   if (micros === INFINITY_MICROS) return "infinity";
   if (micros === -INFINITY_MICROS) return "-infinity";
-  let millis = micros / 1000n;
-  let rest = micros % 1000n;
-  if (rest < 0n) {
-    rest += 1000n;
-    millis -= 1n;
+  let days = micros / MICROS_PER_DAY;
+  let ofDay = micros % MICROS_PER_DAY;
+  if (ofDay < 0n) {
+    ofDay += MICROS_PER_DAY;
+    days -= 1n;
   }
-  const iso = new Date(Number(millis)).toISOString();
-  const fraction = `${iso.slice(-4, -1)}${rest.toString().padStart(3, "0")}`;
-  return `${iso.slice(0, -5).replace("T", " ")}.${fraction}`;
+  // Bring the date within a Date's range by whole 400-year cycles, then put the years back.
+  const cycles = days / CYCLE_DAYS;
+  const shifted = new Date(Number((days - cycles * CYCLE_DAYS) * 86_400_000n + ofDay / 1000n)).toISOString();
+  const year = Number(shifted.slice(0, 4)) + Number(cycles) * 400;
+  const yearText = year >= 0 && year <= 9999 ? String(year).padStart(4, "0") : `${year < 0 ? "-" : "+"}${String(Math.abs(year)).padStart(6, "0")}`;
+  const fraction = `${shifted.slice(20, 23)}${(ofDay % 1000n).toString().padStart(3, "0")}`;
+  return `${yearText}-${shifted.slice(5, 10)} ${shifted.slice(11, 19)}.${fraction}`;
 }

@@ -1,0 +1,55 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { formatTimestamp } from "../../src/importer/source-values.ts";
+
+// DuckDB's TIMESTAMP range in microseconds since 1970 (290309 BC to 294247 AD).
+const DUCK_MIN_MICROS = -9_223_372_022_400_000_000n;
+const DUCK_MAX_MICROS = 9_223_372_036_854_775_806n;
+
+/** Proleptic Gregorian date of a day number since 1970 (Howard Hinnant's civil_from_days), in integers only. */
+function civilFromDays(days: bigint): { year: bigint; month: bigint; day: bigint } {
+  const z = days + 719_468n;
+  const era = (z >= 0n ? z : z - 146_096n) / 146_097n;
+  const dayOfEra = z - era * 146_097n;
+  const yearOfEra = (dayOfEra - dayOfEra / 1460n + dayOfEra / 36_524n - dayOfEra / 146_096n) / 365n;
+  const dayOfYear = dayOfEra - (365n * yearOfEra + yearOfEra / 4n - yearOfEra / 100n);
+  const monthIndex = (5n * dayOfYear + 2n) / 153n;
+  const day = dayOfYear - (153n * monthIndex + 2n) / 5n + 1n;
+  const month = monthIndex < 10n ? monthIndex + 3n : monthIndex - 9n;
+  return { year: yearOfEra + era * 400n + (month <= 2n ? 1n : 0n), month, day };
+}
+
+/** The expected text of a timestamp, computed without `Date`. */
+function reference(micros: bigint): string {
+  const perDay = 86_400_000_000n;
+  const days = micros >= 0n ? micros / perDay : -((-micros + perDay - 1n) / perDay);
+  const ofDay = micros - days * perDay;
+  const { year, month, day } = civilFromDays(days);
+  const pad = (value: bigint, width: number) => value.toString().padStart(width, "0");
+  const yearText = year >= 0n && year <= 9999n ? pad(year, 4) : `${year < 0n ? "-" : "+"}${pad(year < 0n ? -year : year, 6)}`;
+  const seconds = ofDay / 1_000_000n;
+  return `${yearText}-${pad(month, 2)}-${pad(day, 2)} ${pad(seconds / 3600n, 2)}:${pad((seconds / 60n) % 60n, 2)}:${pad(seconds % 60n, 2)}.${pad(ofDay % 1_000_000n, 6)}`;
+}
+
+describe("formatTimestamp (the rejects file's timestamps)", () => {
+  it("formats every DuckDB timestamp, even beyond a JavaScript Date's range, as an integer-only calendar does", () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.bigInt({ min: DUCK_MIN_MICROS, max: DUCK_MAX_MICROS }),
+          fc.bigInt({ min: -62_135_596_800_000_000n, max: 253_402_300_799_999_999n }),
+          fc.constantFrom(DUCK_MIN_MICROS, DUCK_MAX_MICROS, 0n, -1n, 1n, -62_135_596_800_000_001n, 253_402_300_800_000_000n, 8_640_000_000_000_000_000n, -8_640_000_000_000_000_001n),
+        ),
+        (micros) => {
+          expect(formatTimestamp(micros)).toBe(reference(micros));
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("writes DuckDB's infinities by name", () => {
+    expect(formatTimestamp(2n ** 63n - 1n)).toBe("infinity");
+    expect(formatTimestamp(-(2n ** 63n - 1n))).toBe("-infinity");
+  });
+});
