@@ -92,7 +92,7 @@ describe("faults: the process stays up and recovers by itself, on the same clien
   it("a server restart while 50 callers share 10 connections: typed errors within the configured time, then success", async () => {
     const connectionTimeoutMs = 2_000;
     const queryTimeoutMs = 3_000;
-    const { db, letters, poolErrors } = await connect({ poolSize: 10, connectionTimeoutMs, queryTimeoutMs });
+    const { db, letters } = await connect({ poolSize: 10, connectionTimeoutMs, queryTimeoutMs });
     try {
       const letter = await letters.create({ documentName: "fault.pdf", sourceFilePath: "/fault.pdf", products: [{ productIdentifier: "F1" }] });
       const outcomes: Outcome[] = [];
@@ -118,7 +118,6 @@ describe("faults: the process stays up and recovers by itself, on the same clien
         Array.from({ length: 50 }, (_, index) => outcome(() => (index % 2 === 0 ? letters.getById(letter.id) : letters.setStatus(letter.id, "recovered")))),
       );
       expect(after.map((entry) => entry.result)).toEqual(Array(50).fill("ok"));
-      expect(poolErrors.every((error) => error instanceof Error)).toBe(true);
     } finally {
       await db.close();
     }
