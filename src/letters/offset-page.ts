@@ -79,15 +79,22 @@ export async function readOffsetPage(client: Queryable, filters: LetterFilters, 
     totalPages: Math.ceil(total / limit),
   });
 
+  // An estimated total numbers at least one refused page between the pages of the two windows, so that
+  // paging on from the last page of one window never skips letters (see estimatedTotalFloor).
+  const totalOf = async (atLeast: number): Promise<SearchTotal> => {
+    const total = await searchTotal(client, filters, atLeast, totalBound(window, indexOnly));
+    return total.totalExact ? total : { total: Math.max(total.total, estimatedTotalFloor(window, limit)), totalExact: false };
+  };
+
   if (offset < window) {
     const rows = await readRows(client, filters, "start", offset, limit);
-    if (rows.length === limit) return result(rows, await searchTotal(client, filters, offset + limit, totalBound(window, indexOnly)));
+    if (rows.length === limit) return result(rows, await totalOf(offset + limit));
     // A short page (or an empty first page) is the end of the results: its position is the total.
     if (rows.length > 0 || page === 1) return result(rows, exactly(offset + rows.length));
     return result([], exactly(await countUpTo(client, filters, offset)));
   }
 
-  const total = await searchTotal(client, filters, 0, totalBound(window, indexOnly));
+  const total = await totalOf(0);
   if (total.totalExact) return result(await readExactPageFromEnd(client, filters, offset, total.total), total);
 
   const totalPages = Math.ceil(total.total / limit);
@@ -135,6 +142,16 @@ function exactly(total: number): SearchTotal {
 function totalBound(window: number, indexOnly: boolean): TotalBound {
   const exactUpTo = 2 * window;
   return { exactUpTo, countWhenEstimateBelow: indexOnly ? Math.ceil(1.25 * exactUpTo) : Math.max(COUNT_WHEN_ESTIMATE_BELOW, exactUpTo + 1) };
+}
+
+/**
+ * The smallest estimated total: `2 × pagesPerWindow × limit + 1`. With it, `totalPages` is at least one
+ * more than the pages of both windows, so the page after the last one served from the start is refused
+ * (not read from the end): a total estimated too low cannot make page n + 1 jump over letters. A total
+ * estimated too high can only make the two windows show some letters twice.
+ */
+function estimatedTotalFloor(window: number, limit: number): number {
+  return 2 * Math.ceil(window / limit) * limit + 1;
 }
 
 function tooDeep(page: number, limit: number, window: number, indexOnly: boolean, totalPages: number): ValidationError {
