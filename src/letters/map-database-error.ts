@@ -45,8 +45,8 @@ const CLIENT_TIMEOUT_MESSAGE = /^Query read timeout$/;
 /**
  * How a call failed to get through to PostgreSQL, which decides what may be retried:
  * - `acquire-timeout`: no connection within `connectionTimeoutMs` (pool wait or connect): never sent;
- * - `not-sent`: no connection could be had (refused, server starting
- *   or shutting down, too many connections, client already broken): the statement never reached the server;
+ * - `not-sent`: no connection could be had (refused, server starting or shutting down, too many
+ *   connections, client already broken): the statement never reached the server;
  * - `lost`: an open connection broke (reset, terminated by the server or an administrator, SQLSTATE
  *   class 08): a statement in flight may or may not have run;
  * - `client-timeout`: no answer within the client's bound; a statement in flight may or may not have run.
@@ -55,6 +55,8 @@ export type ConnectionFailure = "acquire-timeout" | "not-sent" | "lost" | "clien
 
 // node-postgres's pool: no idle connection in time, or a new one not opened in time.
 const ACQUIRE_TIMEOUT_MESSAGES = /timeout exceeded when trying to connect|Connection terminated due to connection timeout/i;
+// Refused at connection start: starting up or shutting down, too many connections, client unable to
+// connect or rejected, login refused, no such database.
 const NOT_SENT_SQLSTATES = /^(57P03|53300|08001|08004|28...|3D000)$/;
 const NOT_SENT_NODE_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EHOSTUNREACH"]);
 const NOT_SENT_MESSAGES = /Client has encountered a connection error and is not queryable|Can't reach database server/i;
@@ -103,7 +105,8 @@ export function connectionFailureOf(error: unknown): ConnectionFailure | undefin
   if (
     (facts.sqlState !== undefined && NOT_SENT_SQLSTATES.test(facts.sqlState)) ||
     (facts.nodeCode !== undefined && NOT_SENT_NODE_CODES.has(facts.nodeCode)) ||
-    facts.kind === "DatabaseNotReachable" && facts.nodeCode === undefined ||
+    // The adapter's own description of a refused connection or unknown host carries no code.
+    (facts.kind === "DatabaseNotReachable" && facts.nodeCode === undefined) ||
     facts.messages.some((message) => NOT_SENT_MESSAGES.test(message))
   ) {
     return "not-sent";
@@ -184,8 +187,7 @@ function readFacts(error: object): ErrorFacts {
     if (code !== undefined && UNAVAILABLE_NODE_CODES.has(code)) {
       facts.kind ??= "DatabaseNotReachable";
       facts.nodeCode ??= code;
-    }
-    else if (code !== undefined && /^P\d{4}$/.test(code)) facts.prismaCode ??= code;
+    } else if (code !== undefined && /^P\d{4}$/.test(code)) facts.prismaCode ??= code;
     else if (code !== undefined && /^[0-9A-Z]{5}$/.test(code)) facts.sqlState ??= code;
     const meta = record["meta"] as Record<string, unknown> | undefined;
     facts.modelName ??= stringOf(meta?.["modelName"]);
