@@ -17,6 +17,12 @@ export class JsonbRefusal extends Error {
 const MAX_EXPONENT = 1000;
 /** PostgreSQL's NUMERIC_DSCALE_MAX. */
 const MAX_DISPLAY_SCALE = 0x3fff;
+/**
+ * Deepest nesting of arrays and objects copied. PostgreSQL's own limit depends on `max_stack_depth`
+ * (about 6,000 levels at its default), and this recursive parser would exhaust JavaScript's stack
+ * first; deeper documents are rejected rows, as they are for `LetterRepository`.
+ */
+export const MAX_JSON_DEPTH = 1000;
 
 /**
  * Returns the text PostgreSQL's jsonb would print for `text`.
@@ -103,8 +109,8 @@ class Parser {
   }
 
   value(depth: number): string {
-    if (depth > 6000) this.fail("nested too deeply");
     const code = this.text.charCodeAt(this.at);
+    if (depth >= MAX_JSON_DEPTH && (code === 0x7b || code === 0x5b)) this.fail(`nested deeper than ${MAX_JSON_DEPTH} levels of arrays and objects`);
     if (code === 0x7b) return this.object(depth);
     if (code === 0x5b) return this.array(depth);
     if (code === 0x22) {

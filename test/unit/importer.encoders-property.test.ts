@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { canonicalJsonb, JsonbRefusal, validateJsonb } from "../../src/importer/jsonb-canonical.ts";
 import { formatTimestamp } from "../../src/importer/source-values.ts";
 
 // DuckDB's TIMESTAMP range in microseconds since 1970 (290309 BC to 294247 AD).
@@ -51,5 +52,27 @@ describe("formatTimestamp (the rejects file's timestamps)", () => {
   it("writes DuckDB's infinities by name", () => {
     expect(formatTimestamp(2n ** 63n - 1n)).toBe("infinity");
     expect(formatTimestamp(-(2n ** 63n - 1n))).toBe("-infinity");
+  });
+});
+
+describe("canonicalJsonb and validateJsonb on deeply nested documents", () => {
+  const arrays = (depth: number) => `${"[".repeat(depth)}${"]".repeat(depth)}`;
+  const objects = (depth: number) => `${'{"a": '.repeat(depth)}1${"}".repeat(depth)}`;
+
+  it("take 1,000 levels of arrays or objects", () => {
+    expect(canonicalJsonb(arrays(1000))).toBe(arrays(1000));
+    expect(canonicalJsonb(objects(1000))).toBe(objects(1000));
+    expect(() => validateJsonb(objects(1000))).not.toThrow();
+  });
+
+  it("refuse any deeper nesting as a bad value (never a stack overflow), however deep", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1001, max: 200_000 }), fc.boolean(), (depth, useObjects) => {
+        const text = useObjects ? objects(depth) : arrays(depth);
+        expect(() => validateJsonb(text)).toThrow(JsonbRefusal);
+        expect(() => canonicalJsonb(text)).toThrow(/nested deeper than 1000 levels/);
+      }),
+      { numRuns: 30 },
+    );
   });
 });
