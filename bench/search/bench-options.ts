@@ -19,7 +19,7 @@ export interface BenchOptions {
   preparedStatements: boolean;
 }
 
-const USAGE = `options: --letters N (1000000) --rebuild --duration S (60) --scenario users50,users200,saturation
+const USAGE = `options: --letters N (1000000) --rebuild --duration S (60) --scenario users50,users50deep,users200,saturation
   --setup ours,seeds --pool-size N (20) --writers N (4) --writer-rate OPS/S per writer (10)
   --step-seconds S (saturation step, 15) --iterations N (bench:search, per operation, 40)
   --prepared-statements true|false (ours, default true)`;
@@ -33,7 +33,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
       letters: { type: "string", default: "1000000" },
       rebuild: { type: "boolean", default: false },
       duration: { type: "string", default: "60" },
-      scenario: { type: "string", default: "users50,users200,saturation" },
+      scenario: { type: "string", default: "users50,users50deep,users200,saturation" },
       setup: { type: "string", default: "ours,seeds" },
       "pool-size": { type: "string", default: "20" },
       writers: { type: "string", default: "4" },

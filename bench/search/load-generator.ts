@@ -3,7 +3,7 @@ import { withClient } from "./bench-database.ts";
 import { WRITER_HASH_PREFIX, type Driver } from "./drivers.ts";
 import { LatencyRecorder } from "./latency-recorder.ts";
 import { LockSampler, type LockReport } from "./lock-sampler.ts";
-import { nextReadRequest, seededRandom, type WorkloadData } from "./workload.ts";
+import { nextReadRequest, seededRandom, type ReadMix, type WorkloadData } from "./workload.ts";
 
 export interface ScenarioOptions {
   driver: Driver;
@@ -11,6 +11,8 @@ export interface ScenarioOptions {
   data: WorkloadData;
   /** Simultaneous users, each sending one request per `userIntervalMs`. */
   users: number;
+  /** What the users ask for. Defaults to `READ_MIX`. */
+  mix?: ReadMix;
   userIntervalMs: number;
   durationSeconds: number;
   /** Pipeline workers writing meanwhile, each at `writerOpsPerSecond`. */
@@ -94,7 +96,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
     let scheduled = start + random() * userIntervalMs;
     while (scheduled < end) {
       await sleep(scheduled - performance.now());
-      const request = nextReadRequest(random, data);
+      const request = nextReadRequest(random, data, options.mix);
       track(request.op, scheduled, driver.read(request));
       scheduled += userIntervalMs;
     }

@@ -7,7 +7,7 @@ import { oursDriver } from "./ours-driver.ts";
 import { comparisonTable, describeMachine, lockLine } from "./report.ts";
 import { seedsDriver } from "./seeds-driver.ts";
 import { loadBenchData, warmUp } from "./bench-setup.ts";
-import type { WorkloadData } from "./workload.ts";
+import { DEEP_PAGE_MIX, type WorkloadData } from "./workload.ts";
 
 // npm run bench:load -- [flags]: the 50-user and 200-user scenarios and the saturation search, on our
 // schema through LetterRepository and on the seeds' schema through the seeds' SQL, same data, same run.
@@ -22,14 +22,17 @@ async function main(): Promise<void> {
   console.log(`pipeline: ${options.writers} writers x ${options.writerOpsPerSecond} writes/s; web pool ${options.poolSize} (ours), 20 (seeds)`);
 
   for (const scenario of options.scenarios) {
-    if (scenario === "users50" || scenario === "users200") {
-      const users = scenario === "users50" ? 50 : 200;
+    if (scenario === "users50" || scenario === "users200" || scenario === "users50deep") {
+      const users = scenario === "users200" ? 200 : 50;
+      // users50deep: one request in seven is a deep or last offset page (DEEP_PAGE_MIX).
+      const mix = scenario === "users50deep" ? { mix: DEEP_PAGE_MIX } : {};
       const results = new Map<string, ScenarioResult>();
       for (const database of databases) {
-        console.log(`\n.. ${users} users on ${database.setup} (${describeUrl(database.url)}), ${options.duration} s`);
-        results.set(database.setup, await withDriver(options, database, data, (driver) => runScenario({ ...scenarioBase(options, database, data, driver), users, durationSeconds: options.duration })));
+        console.log(`\n.. ${users} users${scenario === "users50deep" ? " (deep-page mix)" : ""} on ${database.setup} (${describeUrl(database.url)}), ${options.duration} s`);
+        results.set(database.setup, await withDriver(options, database, data, (driver) => runScenario({ ...scenarioBase(options, database, data, driver), users, ...mix, durationSeconds: options.duration })));
       }
-      printScenario(`${users} simultaneous users, 1 request/s each, ${options.duration} s, ${options.writers} pipeline writers`, results);
+      const title = `${users} simultaneous users, 1 request/s each${scenario === "users50deep" ? ", one request in seven a deep or last offset page" : ""}`;
+      printScenario(`${title}, ${options.duration} s, ${options.writers} pipeline writers`, results);
     } else if (scenario === "saturation") {
       console.log(`\n== saturation: highest request rate (users x 1 request/s, ${options.saturationStepSeconds} s per step, writers on) with p95 of all reads under 100 ms and no errors`);
       const found = new Map<string, string>();
@@ -56,7 +59,7 @@ async function main(): Promise<void> {
         console.log(`saturation ratio ours/seeds: ${rate(seeds) > 0 ? `x${(rate(ours) / rate(seeds)).toFixed(1)}` : "seeds sustain no step"}`);
       }
     } else {
-      throw new Error(`unknown scenario ${scenario}: users50, users200 or saturation`);
+      throw new Error(`unknown scenario ${scenario}: users50, users50deep, users200 or saturation`);
     }
   }
 }

@@ -2,6 +2,7 @@ import { connectDatabase } from "../../src/client/database-client.ts";
 import { encodeCursor } from "../../src/letters/keyset-cursor.ts";
 import { LetterRepository } from "../../src/letters/letter-repository.ts";
 import type { Driver } from "./drivers.ts";
+import { LastPages } from "./last-pages.ts";
 import { pipelineLetter } from "./drivers.ts";
 import { PAGE_LIMIT, type ReadRequest } from "./workload.ts";
 
@@ -27,13 +28,16 @@ export async function oursDriver(options: OursOptions): Promise<Driver> {
   const pipeline = await connectDatabase({ ...common, poolSize: options.writerPoolSize, applicationName: "bench-ours-pipeline" });
   const reads = new LetterRepository(web.prisma);
   const writes = new LetterRepository(pipeline.prisma);
+  const lastPages = new LastPages("ours");
   return {
     setup: "ours",
     async read(request: ReadRequest) {
       switch (request.kind) {
         case "offset": {
           const { query, status, sortBy, sortOrder } = request.spec;
-          await reads.search({ ...(query ? { query } : {}), ...(status ? { status } : {}), sortBy, sortOrder, page: request.page, limit: PAGE_LIMIT });
+          const input = { ...(query ? { query } : {}), ...(status ? { status } : {}), sortBy, sortOrder, limit: PAGE_LIMIT };
+          const page = await lastPages.resolve(request.spec, request.page, async () => (await reads.search({ ...input, page: 1 })).totalPages);
+          lastPages.remember(request.spec, (await reads.search({ ...input, page })).totalPages);
           return;
         }
         case "cursor": {

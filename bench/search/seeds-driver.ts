@@ -1,6 +1,7 @@
 import pg from "pg";
 import type { Driver } from "./drivers.ts";
 import { pipelineLetter } from "./drivers.ts";
+import { LastPages } from "./last-pages.ts";
 import { PAGE_LIMIT, type ReadRequest, type SearchSpec } from "./workload.ts";
 
 /** The seeds' column for each of our sort keys (the web app passes column names through). */
@@ -27,6 +28,7 @@ const SEEDS_SORT_COLUMNS: Record<SearchSpec["sortBy"], string> = {
 export function seedsDriver(url: string): Driver {
   const pool = new pg.Pool({ connectionString: url, max: 20, idleTimeoutMillis: 30000, connectionTimeoutMillis: 2000, application_name: "bench-seeds-web" });
   const writerPool = new pg.Pool({ connectionString: url, max: 4, idleTimeoutMillis: 30000, connectionTimeoutMillis: 2000, application_name: "bench-seeds-pipeline" });
+  const lastPages = new LastPages("seeds");
   pool.on("error", () => undefined);
   writerPool.on("error", () => undefined);
 
@@ -135,9 +137,12 @@ export function seedsDriver(url: string): Driver {
     setup: "seeds",
     async read(request: ReadRequest) {
       switch (request.kind) {
-        case "offset":
-          await searchLetters(request.spec, request.page);
+        case "offset": {
+          const spec = request.spec;
+          const page = await lastPages.resolve(spec, request.page, async () => Math.ceil(Number((await searchLetters(spec, 1)).total) / PAGE_LIMIT));
+          lastPages.remember(spec, Math.ceil(Number((await searchLetters(spec, page)).total) / PAGE_LIMIT));
           return;
+        }
         case "cursor":
           await searchLetters(request.spec, 1, request.position?.depth ?? 0);
           return;

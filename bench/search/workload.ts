@@ -1,5 +1,6 @@
 import type pg from "pg";
 import { LETTER_SORT_KEYS, type LetterSortKey, type SortOrder } from "../../src/letters/letter-search-schemas.ts";
+import { DEFAULT_MAX_OFFSET } from "../../src/letters/offset-page.ts";
 import { NO_MATCH_TERM, RANGES } from "./dataset-sql.ts";
 
 /** Filters and sort both setups understand (the seeds' SQL gets the same, in its own shape). */
@@ -19,9 +20,12 @@ export interface DeepPosition {
   id: number;
 }
 
-/** One web-app request. `op` names its row in the result tables. */
+/**
+ * One web-app request. `op` names its row in the result tables. An offset page `"last"` is the page the
+ * web app's "last page" link names: `totalPages` of the setup's latest reply for the same search.
+ */
 export type ReadRequest =
-  | { op: string; kind: "offset"; spec: SearchSpec; page: number }
+  | { op: string; kind: "offset"; spec: SearchSpec; page: number | "last" }
   | { op: string; kind: "cursor"; spec: SearchSpec; position: DeepPosition | null }
   | { op: string; kind: "statistics"; fresh?: boolean }
   | { op: "getById+children"; kind: "getById"; id: number };
@@ -33,8 +37,11 @@ export const DEEP_PAGE = 40;
 /** The keyset style's deep position: 10,000 rows in. */
 export const DEEP_DEPTH = 10_000;
 
+/** Operations and their weights in a mix. */
+export type ReadMix = readonly (readonly [op: string, weight: number])[];
+
 /** The read mix, in requests per 100: the web app's list, search, detail and dashboard calls. */
-export const READ_MIX: readonly (readonly [op: string, weight: number])[] = [
+export const READ_MIX: ReadMix = [
   ["search.rareIdentifier", 15],
   ["search.commonRange", 15],
   ["search.noMatch", 5],
@@ -46,6 +53,31 @@ export const READ_MIX: readonly (readonly [op: string, weight: number])[] = [
   ["statistics", 5],
   ["getById+children", 10],
 ];
+
+/** The unfiltered deep page users jump to: page 2,000 (offset 49,975). */
+export const JUMP_PAGE = 2000;
+/** Text sort keys, whose deep pages cost the most to walk to (their index order is not the table's). */
+export const TEXT_SORT_KEYS = ["documentName", "documentTitle", "documentType", "status"] as const satisfies readonly LetterSortKey[];
+
+/**
+ * Deep and last offset pages: page 2,000 of everything, the last page of everything (any sort), a deep
+ * page sorted by a text key (the middle page when search() serves it by number, otherwise the deepest
+ * page it serves from the start: page 4,000 of a million letters), the last page of a common term.
+ */
+export const DEEP_PAGE_OPS = ["search.page2000", "search.lastPage", "search.textKeyDeepPage", "search.termLastPage"] as const;
+
+/** The unfiltered searches whose last page `search.lastPage` asks for: the default order and a text order. */
+const LAST_PAGE_SPECS: readonly SearchSpec[] = (["createdAt", "documentName"] as const).flatMap((sortBy) =>
+  (["asc", "desc"] as const).map((sortOrder) => ({ sortBy, sortOrder })),
+);
+
+/** Every search a `"last"` page request may name: the web app has shown its first page before. */
+export function lastPageSpecs(data: WorkloadData): SearchSpec[] {
+  return [...LAST_PAGE_SPECS, ...data.commonRangeTerms.map((query): SearchSpec => ({ query, sortBy: "createdAt", sortOrder: "desc" }))];
+}
+
+/** {@link READ_MIX} with one request in seven a deep or last page (weights 100 + 100/6, split evenly). */
+export const DEEP_PAGE_MIX: ReadMix = [...READ_MIX, ...DEEP_PAGE_OPS.map((op) => [op, 100 / 6 / DEEP_PAGE_OPS.length] as const)];
 
 /** mulberry32: a small seeded PRNG, so both setups get the same request sequence. */
 export function seededRandom(seed: number): () => number {
@@ -114,11 +146,11 @@ function pick<T>(random: () => number, items: readonly T[]): T {
   return items[Math.floor(random() * items.length)]!;
 }
 
-/** Draws the next request of the mix. */
-export function nextReadRequest(random: () => number, data: WorkloadData): ReadRequest {
-  let roll = random() * 100;
-  let op = READ_MIX[0]![0];
-  for (const [name, weight] of READ_MIX) {
+/** Draws the next request of `mix` (by default {@link READ_MIX}). */
+export function nextReadRequest(random: () => number, data: WorkloadData, mix: ReadMix = READ_MIX): ReadRequest {
+  let roll = random() * mix.reduce((sum, [, weight]) => sum + weight, 0);
+  let op = mix[0]![0];
+  for (const [name, weight] of mix) {
     if (roll < weight) {
       op = name;
       break;
@@ -128,7 +160,7 @@ export function nextReadRequest(random: () => number, data: WorkloadData): ReadR
   return requestFor(op, random, data);
 }
 
-/** A request of operation `op` of {@link READ_MIX}, its parameters drawn from `random`. */
+/** A request of operation `op` of {@link READ_MIX} or {@link DEEP_PAGE_OPS}, its parameters drawn from `random`. */
 export function requestFor(op: string, random: () => number, data: WorkloadData): ReadRequest {
   const sortOrder: SortOrder = random() < 0.5 ? "asc" : "desc";
   switch (op) {
@@ -146,6 +178,16 @@ export function requestFor(op: string, random: () => number, data: WorkloadData)
       const spec: SearchSpec = random() < 0.5 ? { sortBy: "createdAt", sortOrder: "desc" } : { query: pick(random, data.commonRangeTerms), sortBy: "createdAt", sortOrder: "desc" };
       return { op, kind: "offset", spec, page: DEEP_PAGE };
     }
+    case "search.page2000":
+      return { op, kind: "offset", spec: { sortBy: "createdAt", sortOrder: "desc" }, page: JUMP_PAGE };
+    case "search.lastPage":
+      return { op, kind: "offset", spec: pick(random, LAST_PAGE_SPECS), page: "last" };
+    case "search.textKeyDeepPage": {
+      const middle = Math.ceil(Math.ceil(data.letterCount / PAGE_LIMIT) / 2);
+      return { op, kind: "offset", spec: { sortBy: pick(random, TEXT_SORT_KEYS), sortOrder }, page: Math.min(middle, Math.ceil(DEFAULT_MAX_OFFSET / PAGE_LIMIT)) };
+    }
+    case "search.termLastPage":
+      return { op, kind: "offset", spec: { query: pick(random, data.commonRangeTerms), sortBy: "createdAt", sortOrder: "desc" }, page: "last" };
     case "cursor.firstPage": {
       const spec: SearchSpec =
         random() < 0.5 ? { query: pick(random, data.commonRangeTerms), sortBy: "createdAt", sortOrder: "desc" } : { status: "processed", sortBy: "createdAt", sortOrder: "desc" };
