@@ -47,7 +47,12 @@ async function main(): Promise<void> {
   try {
     for (const line of await describeMachine(cluster.adminUrl)) console.log(line);
     const database = await prepareDatabase(cluster.adminUrl, "ours", options.letters, { rebuild: true, log });
-    const data = await withClient(database.url, (client) => loadWorkloadData(client, options.letters));
+    // A server in service checkpoints every few minutes; without this, the restart's shutdown checkpoint
+    // would also write the freshly loaded data set still dirty in shared_buffers.
+    const data = await withClient(database.url, async (client) => {
+      await client.query("CHECKPOINT");
+      return loadWorkloadData(client, options.letters);
+    });
     console.log(`data set: ${options.letters} letters, ${options.letters * 5} products, ${options.letters} matches (bench:load's generator); ${data.deepPositions.length} deep positions`);
     const durationSeconds = options.minutes * 60;
     const faults = planFaults(durationSeconds, options.restartAt, options.terminateAt);

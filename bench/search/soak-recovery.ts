@@ -17,12 +17,10 @@ export interface Recovery {
   fault: FaultEvent;
   /** Last second with an error before the load was back to normal. */
   lastErrorAfter: number | null;
-  /** First window whose success rate is back to {@link NormalBounds.minSuccessRate}. */
-  successBackAfter: number | null;
-  /** First window whose read p95 is back under {@link NormalBounds.readP95Limit}. */
-  latencyBackAfter: number | null;
-  /** First window meeting both: the time to recover. */
+  /** The time to recover: the first window whose success rate is back to {@link NormalBounds.minSuccessRate}. */
   recoveredAfter: number | null;
+  /** First window whose read p95 is back under {@link NormalBounds.readP95Limit} (noisier: one normal window in ten is over it). */
+  latencyBackAfter: number | null;
   /** Seconds available to recover in (until the next fault or the end of the run). */
   horizon: number;
 }
@@ -56,10 +54,8 @@ export function recoveries(timeline: TimelineRecorder, events: readonly FaultEve
     const from = Math.floor(fault.startedAt);
     const until = Math.floor(events[index + 1]?.startedAt ?? timeline.length);
     const spans = windows(from, until).map((start) => ({ start, span: timeline.span(start, start + NORMAL_WINDOW_SECONDS) }));
-    const successOk = (s: (typeof spans)[number]) => s.span.successRate >= normal.minSuccessRate;
-    const latencyOk = (s: (typeof spans)[number]) => s.span.readP95 <= normal.readP95Limit;
     const after = (found: (typeof spans)[number] | undefined) => (found ? found.start - from : null);
-    const recovered = spans.find((s) => successOk(s) && latencyOk(s));
+    const recovered = spans.find((s) => s.span.successRate >= normal.minSuccessRate);
     let lastError: number | null = null;
     for (let second = from; second < (recovered?.start ?? until); second++) {
       const span = timeline.span(second, second + 1);
@@ -68,9 +64,8 @@ export function recoveries(timeline: TimelineRecorder, events: readonly FaultEve
     return {
       fault,
       lastErrorAfter: lastError,
-      successBackAfter: after(spans.find(successOk)),
-      latencyBackAfter: after(spans.find(latencyOk)),
       recoveredAfter: after(recovered),
+      latencyBackAfter: after(spans.find((s) => s.span.readP95 <= normal.readP95Limit)),
       horizon: until - from,
     };
   });
@@ -78,8 +73,8 @@ export function recoveries(timeline: TimelineRecorder, events: readonly FaultEve
 
 /**
  * Cuts the run into phases that cover it without overlap: before the first fault; for each fault, from
- * its start until the load was back to normal (or until the next fault, when it never was); then after
- * it, until the next fault or the end.
+ * its start until the success rate was back to normal (or until the next fault, when it never was); then
+ * after it, until the next fault or the end.
  */
 export function phases(recoveryList: readonly Recovery[], lastSecond: number): Phase[] {
   const result: Phase[] = [{ name: `before ${label(recoveryList[0]!.fault)}`, from: 0, to: Math.floor(recoveryList[0]!.fault.startedAt) }];

@@ -12,15 +12,17 @@ export function minuteLine(sample: MemorySample, minute: SpanSummary): string {
   return `minute ${sample.minute}: reads ${minute.readsOk} ok / ${minute.readErrors} failed, writes ${minute.writesOk} ok / ${minute.writeErrors} failed, read p95 ${ms(minute.readP95)} ms; RSS ${mb(sample.rssMb)} MB, heap used ${mb(sample.heapUsedMb)} MB, after GC ${mb(sample.heapAfterGcMb)} MB`;
 }
 
-/** What "normal" meant, then per fault: what it did and how long the load took to be normal again. */
+/** What "normal" meant, then per fault: what it did and how long the success rate took to be normal again. */
 export function recoveryLines(normal: NormalBounds, list: readonly Recovery[]): string[] {
   const lines = [
-    `normal (from the ${NORMAL_WINDOW_SECONDS}-second windows before the first fault): success rate >= ${percent(normal.minSuccessRate)} (the lowest window), read p95 <= ${ms(normal.readP95Limit)} ms (90th percentile of the windows' p95)`,
+    `normal (sliding ${NORMAL_WINDOW_SECONDS}-second windows before the first fault): success rate >= ${percent(normal.minSuccessRate)} (the lowest window); read p95 limit ${ms(normal.readP95Limit)} ms (90th percentile of the windows' p95)`,
+    `time to recover = from the fault's start to the first ${NORMAL_WINDOW_SECONDS}-second window with a normal success rate (1 s steps)`,
   ];
   for (const recovery of list) {
     const { fault } = recovery;
     lines.push(
-      `${label(fault)} at ${fault.startedAt.toFixed(1)} s (${fault.detail}): last error ${seconds(recovery.lastErrorAfter, recovery.horizon)} after it began; success rate normal after ${seconds(recovery.successBackAfter, recovery.horizon)}, read p95 normal after ${seconds(recovery.latencyBackAfter, recovery.horizon)}; time to recover (both) ${seconds(recovery.recoveredAfter, recovery.horizon)}`,
+      `${label(fault)} at ${fault.startedAt.toFixed(1)} s (${fault.detail}): time to recover (success rate back to normal) ${seconds(recovery.recoveredAfter, recovery.horizon)}, ` +
+        `last error ${seconds(recovery.lastErrorAfter, recovery.horizon)} after it began; read p95 back under the limit after ${seconds(recovery.latencyBackAfter, recovery.horizon)}`,
     );
   }
   return lines;
