@@ -14,7 +14,7 @@ export function safeErrorReason(error: unknown, password: string | undefined): s
 }
 
 /** `text` with every occurrence of the password, as is or percent-encoded, replaced by `***`. */
-export function maskPassword(text: string, password: string | undefined): string {
+function maskPassword(text: string, password: string | undefined): string {
   if (!password) return text;
   const forms = new Set([password, encodeURIComponent(password), encodeURI(password)]);
   let masked = text;

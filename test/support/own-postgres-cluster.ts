@@ -60,7 +60,9 @@ export async function startOwnPostgresCluster(options: OwnPostgresClusterOptions
   };
   const serverOptions = [`-p ${port}`, ...Object.entries(settings).map(([name, value]) => `-c ${name}=${value}`)].join(" ");
   const pgCtl = (...args: string[]) => asServerUser(`${BIN}/pg_ctl`, ["-D", data, "-w", "-t", "30", ...args], folder);
-  pgCtl("-l", join(data, "server.log"), "-o", serverOptions, "start");
+  // With its log in a file, the server does not hold pg_ctl's output pipe, which execFileSync waits on.
+  const log = join(data, "server.log");
+  pgCtl("-l", log, "-o", serverOptions, "start");
 
   return {
     port,
@@ -68,7 +70,7 @@ export async function startOwnPostgresCluster(options: OwnPostgresClusterOptions
     folder,
     socketDirectory,
     restart: async () => {
-      pgCtl("-m", "fast", "-o", serverOptions, "restart");
+      pgCtl("-m", "fast", "-l", log, "-o", serverOptions, "restart");
     },
     destroy: async () => {
       try {
