@@ -23,6 +23,8 @@ export {
   type DatabaseOptions,
 } from "./config/database-config.ts";
 export { SSL_MODES, type SslMode } from "./config/ssl-mode.ts";
+export { SUPPORTED_URL_PARAMETERS } from "./config/database-url.ts";
+export type { TlsFiles } from "./config/tls-files.ts";
 export {
   ConfigurationError,
   DatabaseError,

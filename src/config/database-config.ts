@@ -87,7 +87,8 @@ export interface DatabaseOptions {
    * the full client; never in a caller's transaction) runs as a named prepared statement, parsed and
    * planned once per connection. Turn off behind a connection pooler in transaction mode that does
    * not track prepared statements (PgBouncer with `max_prepared_statements = 0`, its default before
-   * 1.24). Overrides `DB_PREPARED_STATEMENTS` (`true` or `false`). Defaults to `true`.
+   * 1.24). Overrides `DB_PREPARED_STATEMENTS` (`true` or `false`) and the URL's `pgbouncer=true`
+   * (Prisma's), which turns them off. Defaults to `true`.
    */
   preparedStatements?: boolean;
   /** Where environment variables are read from. Defaults to `process.env`. */
@@ -242,7 +243,7 @@ export function resolveDatabaseConfig(options: DatabaseOptions = {}): DatabaseCo
   const preparedStatements =
     options.preparedStatements !== undefined
       ? checkBoolean(options.preparedStatements, "preparedStatements", issues)
-      : parseBooleanVariable(fromEnv("DB_PREPARED_STATEMENTS"), "DB_PREPARED_STATEMENTS", issues);
+      : parseBooleanVariable(fromEnv("DB_PREPARED_STATEMENTS"), "DB_PREPARED_STATEMENTS", issues) ?? fromUrl?.preparedStatements;
 
   if (issues.length > 0) throw new ConfigurationError(issues);
 

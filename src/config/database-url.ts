@@ -23,6 +23,8 @@ export interface DatabaseUrlParts {
   connectionTimeoutMs?: number;
   /** `connection_limit` (Prisma). */
   poolSize?: number;
+  /** `pgbouncer=true` (Prisma) turns prepared statements off. */
+  preparedStatements?: boolean;
 }
 
 const EXPECTED = "expected postgresql://user:password@host:port/database";
@@ -39,6 +41,7 @@ export const SUPPORTED_URL_PARAMETERS = [
   "application_name",
   "connection_limit",
   "pool_timeout",
+  "pgbouncer",
   "schema",
 ] as const;
 
@@ -135,6 +138,10 @@ export function parseDatabaseUrl(url: string, variable: string, issues: Configur
         else issues.push({ variable, message: `has connection_limit=${JSON.stringify(value)}; must be a whole number from 1 to ${MAX_CONNECTION_LIMIT}` });
         break;
       }
+      case "pgbouncer":
+        if (value === "true" || value === "false") parts.preparedStatements = value === "false";
+        else issues.push({ variable, message: `has pgbouncer=${JSON.stringify(value)}; must be true or false` });
+        break;
       case "schema":
         if (value !== "public") issues.push({ variable, message: `has schema=${JSON.stringify(value)}; only the public schema is supported` });
         break;

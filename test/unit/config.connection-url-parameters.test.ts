@@ -68,7 +68,13 @@ describe("resolveDatabaseConfig: libpq and Prisma URL parameters", () => {
 
   it("maps Prisma's connection_limit and pool_timeout to the pool size and connection timeout", () => {
     const config = resolveDatabaseConfig({ databaseUrl: "postgresql://u@h/d?connection_limit=5&pool_timeout=12&schema=public", env: {} });
-    expect(config).toMatchObject({ poolSize: 5, connectionTimeoutMs: 12_000 });
+    expect(config).toMatchObject({ poolSize: 5, connectionTimeoutMs: 12_000, preparedStatements: true });
+  });
+
+  it("turns prepared statements off for Prisma's pgbouncer=true, unless DB_PREPARED_STATEMENTS says otherwise", () => {
+    expect(resolveDatabaseConfig({ databaseUrl: "postgresql://u@h/d?pgbouncer=true", env: {} }).preparedStatements).toBe(false);
+    expect(resolveDatabaseConfig({ databaseUrl: "postgresql://u@h/d?pgbouncer=false", env: {} }).preparedStatements).toBe(true);
+    expect(resolveDatabaseConfig({ databaseUrl: "postgresql://u@h/d?pgbouncer=true", env: { DB_PREPARED_STATEMENTS: "true" } }).preparedStatements).toBe(true);
   });
 
   it("lets DB_POOL_SIZE and DB_CONNECTION_TIMEOUT, then options, override the URL's parameters", () => {
@@ -147,6 +153,7 @@ describe("resolveDatabaseConfig: libpq and Prisma URL parameters", () => {
     ["connect_timeout=5&pool_timeout=10", "has connect_timeout=5 and pool_timeout=10: both set the one connection timeout"],
     ["connection_limit=0", 'has connection_limit="0"; must be a whole number from 1 to 1000'],
     ["host=a,b", "names several hosts"],
+    ["pgbouncer=1", 'has pgbouncer="1"; must be true or false'],
     ["target_session_attrs=read-write", 'unsupported parameter "target_session_attrs" (supported: host, sslmode, sslrootcert'],
   ])("explains the URL parameter %s", (query, expected) => {
     const issues = issuesOf(() => resolveDatabaseConfig({ databaseUrl: `postgresql://u:Secret-pw-1@h/d?${query}`, env: {} }));
