@@ -1,7 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { mapColumns } from "../../src/importer/column-mapping.ts";
 import { canonicalJsonb, JsonbRefusal, validateJsonb } from "../../src/importer/jsonb-canonical.ts";
 import { formatTimestamp } from "../../src/importer/source-values.ts";
+import { anyCodeUnits } from "../support/hostile-values.ts";
 
 // DuckDB's TIMESTAMP range in microseconds since 1970 (290309 BC to 294247 AD).
 const DUCK_MIN_MICROS = -9_223_372_022_400_000_000n;
@@ -73,6 +75,67 @@ describe("canonicalJsonb and validateJsonb on deeply nested documents", () => {
         expect(() => canonicalJsonb(text)).toThrow(/nested deeper than 1000 levels/);
       }),
       { numRuns: 30 },
+    );
+  });
+});
+
+describe("mapColumns with arbitrary source columns and --ignore-column names", () => {
+  const target = new Map(
+    ["letters", "letter_products", "letter_product_matches", "processing_debug"].map((table) => [
+      table,
+      [
+        { name: "id", typeName: "int4", notNull: true, hasDefault: true },
+        { name: "title", typeName: "text", notNull: false, hasDefault: false },
+        { name: "score", typeName: "float4", notNull: false, hasDefault: false },
+        { name: "doc", typeName: "jsonb", notNull: false, hasDefault: false },
+        { name: "at", typeName: "timestamp", notNull: false, hasDefault: true },
+        { name: "flag", typeName: "bool", notNull: true, hasDefault: false },
+        { name: "amount", typeName: "numeric", notNull: false, hasDefault: false },
+      ],
+    ]),
+  );
+  const kinds = ["int4", "float4", "bool", "varchar", "json", "timestamp", undefined] as const;
+  const allowed: Record<string, readonly (string | undefined)[]> = {
+    int4: ["int4"],
+    float4: ["float4"],
+    bool: ["bool"],
+    text: ["varchar", "json"],
+    jsonb: ["json", "varchar"],
+    timestamp: ["timestamp"],
+  };
+  const column = fc.record({
+    name: fc.oneof(fc.constantFrom("id", "title", "score", "doc", "at", "flag", "amount"), anyCodeUnits(6)),
+    dataType: fc.constantFrom("INTEGER", "FLOAT", "VARCHAR", "JSON", "TIMESTAMP", "BOOLEAN", "DOUBLE", "HUGEINT"),
+    kind: fc.constantFrom(...kinds),
+  });
+
+  it("never throws, never maps a type it cannot copy exactly, and accounts for every source column and ignore name", () => {
+    fc.assert(
+      fc.property(
+        fc.dictionary(fc.constantFrom("letters", "letter_products", "letter_product_matches", "processing_debug", "extra"), fc.uniqueArray(column, { selector: (c) => c.name, maxLength: 8 })),
+        fc.array(fc.oneof(anyCodeUnits(12), fc.constantFrom("letters.title", "letters.nope", "a.b.c", ".", "letters.")), { maxLength: 4 }),
+        (sourceTables, ignore) => {
+          const source = new Map(Object.entries(sourceTables));
+          const { mappings, problems } = mapColumns(source, target, ignore);
+          for (const mapping of mappings) {
+            const targetTypes = new Map(target.get(mapping.table)!.map((c) => [c.name, c.typeName]));
+            for (const mapped of mapping.columns) expect(allowed[targetTypes.get(mapped.name)!]).toContain(mapped.source);
+            for (const sourceColumn of source.get(mapping.table) ?? []) {
+              const accounted =
+                mapping.columns.some((c) => c.name === sourceColumn.name) ||
+                mapping.ignored.includes(sourceColumn.name) ||
+                problems.some((problem) => problem.includes(`${mapping.table}.${sourceColumn.name}`));
+              expect(accounted, `${mapping.table}.${sourceColumn.name}`).toBe(true);
+            }
+          }
+          for (const name of ignore) {
+            const [table, columnName, extra] = name.split(".");
+            const exists = extra === undefined && columnName !== undefined && (source.get(table!) ?? []).some((c) => c.name === columnName);
+            if (!exists) expect(problems.some((problem) => problem.includes(name) || problem.includes(JSON.stringify(name)))).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 });
