@@ -61,16 +61,17 @@ export function letterFilterCondition(filters: LetterFilters): Prisma.Sql {
 /**
  * Whether the `(sort column, id)` index (or `(status, created_at, id)`) holds every column the search
  * reads, so that PostgreSQL can walk past skipped rows in the index alone (an index-only scan) without
- * reading the table: no filter, or only filters on the sort column itself, or one status (and a
- * creation range) in creation order.
+ * reading the table: no filter, or only filters on the sort column itself (one status), or one status
+ * (and a creation range) in creation order.
  */
 export function walksIndexOnly(filters: LetterFilters): boolean {
   const tableFilters = filters.query?.trim() || filters.rangeLabel !== undefined || filters.productIdentifier !== undefined;
   if (tableFilters || filters.rawGrokJsonContains !== undefined) return false;
   const onSortColumn = (key: LetterFilters["sortBy"], present: boolean) => !present || filters.sortBy === key;
-  const oneStatusByCreation = filters.sortBy === "createdAt" && (typeof filters.status === "string" || filters.status?.length === 1);
+  // Several statuses are several ranges of the index, which PostgreSQL 15 cannot read in one order.
+  const oneStatus = typeof filters.status === "string" || filters.status?.length === 1;
   return (
-    (onSortColumn("status", filters.status !== undefined) || oneStatusByCreation) &&
+    (filters.status === undefined || (oneStatus && (filters.sortBy === "status" || filters.sortBy === "createdAt"))) &&
     onSortColumn("documentType", filters.documentType !== undefined) &&
     onSortColumn("createdAt", filters.createdFrom !== undefined || filters.createdTo !== undefined) &&
     onSortColumn("extractionConfidence", filters.minConfidence !== undefined)

@@ -3,7 +3,8 @@ import { generateDataSql } from "../../bench/search/dataset-sql.ts";
 import type { DatabaseClient } from "../../src/client/database-client.ts";
 import { encodeCursor } from "../../src/letters/keyset-cursor.ts";
 import { LetterRepository } from "../../src/letters/letter-repository.ts";
-import { LETTER_SORT_KEYS } from "../../src/letters/letter-search-schemas.ts";
+import { LETTER_SORT_KEYS, letterSearchInputSchema, type LetterSearchInput } from "../../src/letters/letter-search-schemas.ts";
+import { walksIndexOnly } from "../../src/letters/letter-search.ts";
 import type { OffsetPageOptions } from "../../src/letters/offset-page.ts";
 import { useTestDatabase } from "../support/test-database.ts";
 
@@ -228,6 +229,25 @@ describe("plans of deep and last offset pages", () => {
           ]);
         }
       }
+    }
+  });
+
+  it("walks an index alone for every search walksIndexOnly() accepts (the searches given the larger window)", async () => {
+    const covered: LetterSearchInput[] = [
+      { status: "failed" },
+      { status: ["pending"], sortBy: "status", sortOrder: "asc" },
+      { documentType: "obsolescence_letter", sortBy: "documentType" },
+      { minConfidence: 0.7, sortBy: "extractionConfidence", sortOrder: "asc" },
+      { createdFrom: new Date("2020-01-01T00:00:00Z"), createdTo: new Date("2024-01-01T00:00:00Z") },
+      { status: "processed", createdFrom: new Date("2020-01-01T00:00:00Z"), sortOrder: "asc" },
+    ];
+    for (const input of covered) {
+      expect(walksIndexOnly(letterSearchInputSchema.parse(input)), JSON.stringify(input)).toBe(true);
+      const walks = await pageWalks(await capture((letters) => letters.search({ ...input, page: 20 }), windows));
+      expect(walks.map((walk) => walk["Node Type"]), JSON.stringify(input)).toEqual(["Index Only Scan"]);
+    }
+    for (const input of [{ status: ["failed", "pending"] }, { status: "failed", sortBy: "documentName" }, { query: "pix" }] satisfies LetterSearchInput[]) {
+      expect(walksIndexOnly(letterSearchInputSchema.parse(input)), JSON.stringify(input)).toBe(false);
     }
   });
 
