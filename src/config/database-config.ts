@@ -187,26 +187,16 @@ export function resolveDatabaseConfig(options: DatabaseOptions = {}): DatabaseCo
     options.poolSize !== undefined
       ? checkInteger(options.poolSize, "poolSize", 1, MAX_POOL_SIZE, issues)
       : parseIntegerVariable(fromEnv("DB_POOL_SIZE"), "DB_POOL_SIZE", 1, MAX_POOL_SIZE, issues) ?? fromUrl?.poolSize;
+  const timeoutMs = (option: number | undefined, optionName: string, variable: string, allowZero: boolean): number | undefined =>
+    option !== undefined
+      ? checkInteger(option, optionName, allowZero ? 0 : 1, MAX_TIMEOUT_SECONDS * 1000, issues)
+      : parseSecondsVariable(fromEnv(variable), variable, allowZero, issues);
   const connectionTimeoutMs =
-    options.connectionTimeoutMs !== undefined
-      ? checkInteger(options.connectionTimeoutMs, "connectionTimeoutMs", 1, MAX_TIMEOUT_SECONDS * 1000, issues)
-      : parseSecondsVariable(fromEnv("DB_CONNECTION_TIMEOUT"), "DB_CONNECTION_TIMEOUT", false, issues) ?? fromUrl?.connectionTimeoutMs;
-  const idleTimeoutMs =
-    options.idleTimeoutMs !== undefined
-      ? checkInteger(options.idleTimeoutMs, "idleTimeoutMs", 0, MAX_TIMEOUT_SECONDS * 1000, issues)
-      : parseSecondsVariable(fromEnv("DB_IDLE_TIMEOUT"), "DB_IDLE_TIMEOUT", true, issues);
-  const statementTimeoutMs =
-    options.statementTimeoutMs !== undefined
-      ? checkInteger(options.statementTimeoutMs, "statementTimeoutMs", 0, MAX_TIMEOUT_SECONDS * 1000, issues)
-      : parseSecondsVariable(fromEnv("DB_STATEMENT_TIMEOUT"), "DB_STATEMENT_TIMEOUT", true, issues);
-  const idleInTransactionTimeoutMs =
-    options.idleInTransactionTimeoutMs !== undefined
-      ? checkInteger(options.idleInTransactionTimeoutMs, "idleInTransactionTimeoutMs", 0, MAX_TIMEOUT_SECONDS * 1000, issues)
-      : parseSecondsVariable(fromEnv("DB_IDLE_IN_TRANSACTION_TIMEOUT"), "DB_IDLE_IN_TRANSACTION_TIMEOUT", true, issues);
-  const queryTimeoutMs =
-    options.queryTimeoutMs !== undefined
-      ? checkInteger(options.queryTimeoutMs, "queryTimeoutMs", 0, MAX_TIMEOUT_SECONDS * 1000, issues)
-      : parseSecondsVariable(fromEnv("DB_QUERY_TIMEOUT"), "DB_QUERY_TIMEOUT", true, issues);
+    timeoutMs(options.connectionTimeoutMs, "connectionTimeoutMs", "DB_CONNECTION_TIMEOUT", false) ?? fromUrl?.connectionTimeoutMs;
+  const idleTimeoutMs = timeoutMs(options.idleTimeoutMs, "idleTimeoutMs", "DB_IDLE_TIMEOUT", true);
+  const statementTimeoutMs = timeoutMs(options.statementTimeoutMs, "statementTimeoutMs", "DB_STATEMENT_TIMEOUT", true);
+  const idleInTransactionTimeoutMs = timeoutMs(options.idleInTransactionTimeoutMs, "idleInTransactionTimeoutMs", "DB_IDLE_IN_TRANSACTION_TIMEOUT", true);
+  const queryTimeoutMs = timeoutMs(options.queryTimeoutMs, "queryTimeoutMs", "DB_QUERY_TIMEOUT", true);
   if (queryTimeoutMs !== undefined && queryTimeoutMs > 0 && statementTimeoutMs !== undefined && queryTimeoutMs <= statementTimeoutMs) {
     issues.push({
       variable: options.queryTimeoutMs !== undefined ? "queryTimeoutMs" : "DB_QUERY_TIMEOUT",

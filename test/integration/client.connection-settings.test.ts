@@ -2,24 +2,14 @@ import { createServer, type Server, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectDatabase, type ConnectOptions, type DatabaseClient } from "../../src/client/database-client.ts";
 import { DatabaseUnavailableError } from "../../src/errors.ts";
-import { giveToServerUser, startOwnPostgresCluster, type OwnPostgresCluster } from "../support/own-postgres-cluster.ts";
-import { makeTestCertificates, type TestCertificates } from "../support/test-certificates.ts";
+import { startTlsPostgresCluster, type TlsPostgresCluster } from "../support/tls-postgres-cluster.ts";
 
 // A cluster of this file's own with TLS on, whose certificate names only `localhost`, signed by a CA made
 // here: Node does not trust it, so verification succeeds only when the CA is given.
-let cluster: OwnPostgresCluster;
-let certificates: TestCertificates;
+let cluster: TlsPostgresCluster;
 
 beforeAll(async () => {
-  cluster = await startOwnPostgresCluster({
-    password: "Tls-pw-for-settings",
-    prepare: (folder) => {
-      certificates = makeTestCertificates(folder, ["DNS:localhost"]);
-      giveToServerUser(certificates.serverKey);
-    },
-    // Relative to the data folder, which sits beside the certificates.
-    settings: { ssl: "on", ssl_cert_file: "../server.crt", ssl_key_file: "../server.key" },
-  });
+  cluster = await startTlsPostgresCluster("Tls-pw-for-settings", ["DNS:localhost"]);
 });
 afterAll(async () => {
   await cluster?.destroy();
@@ -56,7 +46,7 @@ async function connectFailure(options: ConnectOptions): Promise<DatabaseUnavaila
 
 describe("connectDatabase over TLS", () => {
   it("verify-full with the CA given by sslrootcert connects, encrypted", async () => {
-    const tls = await withClient({ databaseUrl: urlFor("localhost", `sslmode=verify-full&sslrootcert=${encodeURIComponent(certificates.caCert)}`) }, sessionTls);
+    const tls = await withClient({ databaseUrl: urlFor("localhost", `sslmode=verify-full&sslrootcert=${encodeURIComponent(cluster.certificates.caCert)}`) }, sessionTls);
     expect(tls.ssl).toBe(true);
     expect(tls.version).toMatch(/^TLSv1\.[23]$/);
   });
@@ -69,7 +59,7 @@ describe("connectDatabase over TLS", () => {
       DB_USER: "postgres",
       DB_PASSWORD: cluster.password,
       DB_SSL_MODE: "verify-full",
-      DB_SSL_ROOT_CERT: certificates.caCert,
+      DB_SSL_ROOT_CERT: cluster.certificates.caCert,
     };
     expect((await withClient({ env }, sessionTls)).ssl).toBe(true);
   });
@@ -81,13 +71,13 @@ describe("connectDatabase over TLS", () => {
   });
 
   it("verify-full to a host name the certificate does not list fails with DatabaseUnavailableError naming the mismatch", async () => {
-    const error = await connectFailure({ databaseUrl: urlFor("127.0.0.1", `sslmode=verify-full&sslrootcert=${encodeURIComponent(certificates.caCert)}`) });
+    const error = await connectFailure({ databaseUrl: urlFor("127.0.0.1", `sslmode=verify-full&sslrootcert=${encodeURIComponent(cluster.certificates.caCert)}`) });
     expect(error.message).toContain("Hostname/IP does not match certificate's altnames: IP: 127.0.0.1 is not in the cert's list");
     expect(error.message).toContain("(ERR_TLS_CERT_ALTNAME_INVALID); the server's TLS certificate does not name this host");
   });
 
   it("verify-ca with the CA connects even when the host name does not match", async () => {
-    const tls = await withClient({ databaseUrl: urlFor("127.0.0.1", "sslmode=verify-ca"), sslRootCert: certificates.caCert }, sessionTls);
+    const tls = await withClient({ databaseUrl: urlFor("127.0.0.1", "sslmode=verify-ca"), sslRootCert: cluster.certificates.caCert }, sessionTls);
     expect(tls.ssl).toBe(true);
   });
 

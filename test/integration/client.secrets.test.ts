@@ -6,27 +6,19 @@ import { runCli } from "../../src/cli/run-cli.ts";
 import { connectDatabase, type ConnectOptions } from "../../src/client/database-client.ts";
 import { checkDatabaseHealth } from "../../src/client/health-check.ts";
 import { resolveDatabaseConfig } from "../../src/config/database-config.ts";
-import { giveToServerUser, freePort, startOwnPostgresCluster, type OwnPostgresCluster } from "../support/own-postgres-cluster.ts";
+import { freePort } from "../support/own-postgres-cluster.ts";
 import { createDuckDbFile, insertLetter } from "../support/duckdb-files.ts";
-import { makeTestCertificates, type TestCertificates } from "../support/test-certificates.ts";
+import { startTlsPostgresCluster, type TlsPostgresCluster } from "../support/tls-postgres-cluster.ts";
 
 // Passwords with characters that URLs percent-encode, so that both spellings are searched for.
 const PASSWORD = `S3cr3t-pw-${randomBytes(6).toString("hex")}/:@?#%`;
 const WRONG_PASSWORD = `Wr0ng-pw-${randomBytes(6).toString("hex")}/:@?#%`;
 const SECRETS = [PASSWORD, WRONG_PASSWORD].flatMap((secret) => [secret, encodeURIComponent(secret), secret.slice(0, 16)]);
 
-let cluster: OwnPostgresCluster;
-let certificates: TestCertificates;
+let cluster: TlsPostgresCluster;
 
 beforeAll(async () => {
-  cluster = await startOwnPostgresCluster({
-    password: PASSWORD,
-    prepare: (folder) => {
-      certificates = makeTestCertificates(folder, ["DNS:localhost"]);
-      giveToServerUser(certificates.serverKey);
-    },
-    settings: { ssl: "on", ssl_cert_file: "../server.crt", ssl_key_file: "../server.key" },
-  });
+  cluster = await startTlsPostgresCluster(PASSWORD, ["DNS:localhost"]);
 });
 afterAll(async () => {
   await cluster?.destroy();
@@ -127,7 +119,7 @@ describe("no password in errors, logs or CLI output", () => {
   });
 
   it("on a TLS failure", async () => {
-    const error = await failureOf({ databaseUrl: urlWith(PASSWORD, "127.0.0.1", cluster.port, `sslmode=verify-full&sslrootcert=${certificates.caCert}`) });
+    const error = await failureOf({ databaseUrl: urlWith(PASSWORD, "127.0.0.1", cluster.port, `sslmode=verify-full&sslrootcert=${cluster.certificates.caCert}`) });
     expect((error as Error).message).toContain("ERR_TLS_CERT_ALTNAME_INVALID");
     expectNoSecret(renderings(error), "the error");
   });
