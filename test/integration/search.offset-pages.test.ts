@@ -3,8 +3,10 @@ import { ValidationError } from "../../src/errors.ts";
 import type { DatabaseClient } from "../../src/client/database-client.ts";
 import { LetterRepository } from "../../src/letters/letter-repository.ts";
 import { LETTER_SORT_KEYS, type LetterSearchInput, type LetterSortKey, type SortOrder } from "../../src/letters/letter-search-schemas.ts";
+import { SORT_COLUMNS } from "../../src/letters/letter-sort.ts";
 import { DEFAULT_MAX_FILTERED_OFFSET, DEFAULT_MAX_OFFSET, resolveOffsetWindows, type OffsetPageOptions } from "../../src/letters/offset-page.ts";
 import type { LetterPage } from "../../src/letters/letter-types.ts";
+import type { Prisma } from "../../src/generated/prisma/client.ts";
 import { EXACT_TOTAL_LIMIT } from "../../src/letters/search-total.ts";
 import { useTestDatabase } from "../support/test-database.ts";
 
@@ -38,23 +40,11 @@ beforeAll(async () => {
   await database.sql("ANALYZE letters");
 });
 
-const COLUMNS: Record<LetterSortKey, string> = {
-  createdAt: "created_at",
-  updatedAt: "updated_at",
-  documentName: "document_name",
-  documentTitle: "document_title",
-  documentType: "document_type",
-  status: "status",
-  extractionConfidence: "extraction_confidence",
-  processingTimeMs: "processing_time_ms",
-  fileSize: "file_size",
-  id: "id",
-};
 
 /** Every matching id in the search's order, by the plain query (PostgreSQL's NULL placement, then id). */
 async function expectedIds(where: string, sortBy: LetterSortKey, sortOrder: SortOrder): Promise<number[]> {
   const rows = await database.sql<{ id: number }>(
-    `SELECT id FROM letters WHERE ${where} ORDER BY ${COLUMNS[sortBy]} ${sortOrder}, id ${sortOrder}`,
+    `SELECT l.id FROM letters l WHERE ${where} ORDER BY ${SORT_COLUMNS[sortBy].column.sql} ${sortOrder}, l.id ${sortOrder}`,
   );
   return rows.map((row) => row.id);
 }
@@ -63,6 +53,24 @@ async function withRepository<T>(options: OffsetPageOptions, work: (letters: Let
   const db: DatabaseClient = await database.connect();
   try {
     return await work(new LetterRepository(db.prisma, options));
+  } finally {
+    await db.close();
+  }
+}
+
+/** Runs `work` on a repository inside a transaction that is rolled back, so its changes stay there. */
+async function inRolledBackTransaction(options: OffsetPageOptions, work: (letters: LetterRepository, tx: Prisma.TransactionClient) => Promise<void>): Promise<void> {
+  const db = await database.connect();
+  const rollBack = new Error("roll back");
+  try {
+    await db.prisma
+      .$transaction(async (tx) => {
+        await work(new LetterRepository(tx, options), tx);
+        throw rollBack;
+      })
+      .catch((error: unknown) => {
+        if (error !== rollBack) throw error;
+      });
   } finally {
     await db.close();
   }
@@ -163,28 +171,17 @@ describe("search() by page number", () => {
   });
 
   it("keeps a refused page between the windows when the estimate is far too low (letters added since ANALYZE)", async () => {
-    const db = await database.connect();
-    try {
-      await db.prisma
-        .$transaction(async (tx) => {
-          // 30 letters matched 'rareword' at ANALYZE; 90 do now, and the planner still expects about 30.
-          await tx.$executeRawUnsafe(
-            "INSERT INTO letters (document_name, document_title, source_file_path) SELECT 'added-' || i, 'rareword ' || i, '/added/' || i FROM generate_series(1, 60) AS i",
-          );
-          const letters = new LetterRepository(tx, WINDOWS);
-          const expected = (await tx.$queryRawUnsafe<{ id: number }[]>("SELECT id FROM letters WHERE document_title ILIKE '%rareword%' ORDER BY created_at DESC, id DESC")).map(
-            (row) => row.id,
-          );
-          const outcome = await checkEveryPage(letters, { query: "rareword" }, expected, WINDOWS.maxFilteredOffset);
-          expect(outcome.exact).toBe(false);
-          throw new Error("roll back");
-        })
-        .catch((error: unknown) => {
-          if (!(error instanceof Error && error.message === "roll back")) throw error;
-        });
-    } finally {
-      await db.close();
-    }
+    await inRolledBackTransaction(WINDOWS, async (letters, tx) => {
+      // 30 letters matched 'rareword' at ANALYZE; 90 do now, and the planner still expects about 30.
+      await tx.$executeRawUnsafe(
+        "INSERT INTO letters (document_name, document_title, source_file_path) SELECT 'added-' || i, 'rareword ' || i, '/added/' || i FROM generate_series(1, 60) AS i",
+      );
+      const expected = (await tx.$queryRawUnsafe<{ id: number }[]>("SELECT id FROM letters WHERE document_title ILIKE '%rareword%' ORDER BY created_at DESC, id DESC")).map(
+        (row) => row.id,
+      );
+      const outcome = await checkEveryPage(letters, { query: "rareword" }, expected, WINDOWS.maxFilteredOffset);
+      expect(outcome.exact).toBe(false);
+    });
   });
 
   it("says a page past the end is past it: empty, with the exact total, whether read from the start or the end", async () => {
@@ -199,28 +196,17 @@ describe("search() by page number", () => {
   });
 
   it("finds the true total when the estimate is far too high (letters deleted since ANALYZE): the walk from the end runs out", async () => {
-    const db = await database.connect();
-    try {
-      await db.prisma
-        .$transaction(async (tx) => {
-          await tx.$executeRawUnsafe("DELETE FROM letters WHERE id > 50");
-          const letters = new LetterRepository(tx, WINDOWS);
-          const first = await letters.search({ limit: LIMIT, sortBy: "id", sortOrder: "asc" });
-          expect(first.totalExact).toBe(false); // the planner still expects about 300
-          const last = await letters.search({ limit: LIMIT, sortBy: "id", sortOrder: "asc", page: first.totalPages });
-          expect(ids(last)).toEqual([44, 45, 46, 47, 48, 49, 50]);
-          // 49 rows from the end (within the window of 60) there is 1 letter left, so the true total is 50:
-          // this page number is past its end.
-          const deep = await letters.search({ limit: LIMIT, sortBy: "id", sortOrder: "asc", page: first.totalPages - 7 });
-          expect(deep).toMatchObject({ data: [], total: 50, totalExact: true, totalPages: 8 });
-          throw new Error("roll back");
-        })
-        .catch((error: unknown) => {
-          if (!(error instanceof Error && error.message === "roll back")) throw error;
-        });
-    } finally {
-      await db.close();
-    }
+    await inRolledBackTransaction(WINDOWS, async (letters, tx) => {
+      await tx.$executeRawUnsafe("DELETE FROM letters WHERE id > 50");
+      const first = await letters.search({ limit: LIMIT, sortBy: "id", sortOrder: "asc" });
+      expect(first.totalExact).toBe(false); // the planner still expects about 300
+      const last = await letters.search({ limit: LIMIT, sortBy: "id", sortOrder: "asc", page: first.totalPages });
+      expect(ids(last)).toEqual([44, 45, 46, 47, 48, 49, 50]);
+      // 49 rows from the end (within the window of 60) there is 1 letter left, so the true total is 50:
+      // this page number is past its end.
+      const deep = await letters.search({ limit: LIMIT, sortBy: "id", sortOrder: "asc", page: first.totalPages - 7 });
+      expect(deep).toMatchObject({ data: [], total: 50, totalExact: true, totalPages: 8 });
+    });
   });
 
   it("refuses a page beyond both windows with a ValidationError naming the pages served and searchByCursor", async () => {
@@ -253,27 +239,19 @@ describe("search() by page number", () => {
           expect((error as ValidationError).issues.map((issue) => issue.path)).toEqual([path]);
         }
       }
-      // The default filtered window on a text search of 2,100 matches: page 40 (letters 976–1,000) is served,
-      // page 41 is refused, and the last page holds the last 25 letters.
-      await db.prisma
-        .$transaction(async (tx) => {
-          await tx.$executeRawUnsafe(
-            "INSERT INTO letters (document_name, source_file_path) SELECT 'deepword-' || i, '/deep/' || i FROM generate_series(1, 2100) AS i",
-          );
-          const letters = new LetterRepository(tx);
-          const expected = (await tx.$queryRawUnsafe<{ id: number }[]>("SELECT id FROM letters WHERE document_name LIKE 'deepword-%' ORDER BY created_at DESC, id DESC")).map((row) => row.id);
-          const first = await letters.search({ query: "deepword" });
-          expect(first.totalExact).toBe(false);
-          expect(ids(await letters.search({ query: "deepword", page: 40 }))).toEqual(expected.slice(975, 1000));
-          expect((await refusal(letters, { query: "deepword", page: 41 })).issues[0]!.message).toContain("pages 1 to 40 and");
-          expect(ids(await letters.search({ query: "deepword", page: first.totalPages }))).toEqual(expected.slice(-25));
-          throw new Error("roll back");
-        })
-        .catch((error: unknown) => {
-          if (!(error instanceof Error && error.message === "roll back")) throw error;
-        });
     } finally {
       await db.close();
     }
+    // The default filtered window on a text search of 2,100 matches: page 40 (letters 976–1,000) is served,
+    // page 41 is refused, and the last page holds the last 25 letters.
+    await inRolledBackTransaction({}, async (letters, tx) => {
+      await tx.$executeRawUnsafe("INSERT INTO letters (document_name, source_file_path) SELECT 'deepword-' || i, '/deep/' || i FROM generate_series(1, 2100) AS i");
+      const expected = (await tx.$queryRawUnsafe<{ id: number }[]>("SELECT id FROM letters WHERE document_name LIKE 'deepword-%' ORDER BY created_at DESC, id DESC")).map((row) => row.id);
+      const first = await letters.search({ query: "deepword" });
+      expect(first.totalExact).toBe(false);
+      expect(ids(await letters.search({ query: "deepword", page: 40 }))).toEqual(expected.slice(975, 1000));
+      expect((await refusal(letters, { query: "deepword", page: 41 })).issues[0]!.message).toContain("pages 1 to 40 and");
+      expect(ids(await letters.search({ query: "deepword", page: first.totalPages }))).toEqual(expected.slice(-25));
+    });
   });
 });
