@@ -103,8 +103,8 @@ beforeEach(() => {
   }
 });
 afterEach(() => {
-  expectNoSecret(console_, "console output");
   vi.restoreAllMocks();
+  expectNoSecret(console_, "console output");
 });
 
 describe("no password in errors, logs or CLI output", () => {

@@ -63,6 +63,15 @@ export async function startOwnPostgresCluster(options: OwnPostgresClusterOptions
   // With its log in a file, the server does not hold pg_ctl's output pipe, which execFileSync waits on.
   const log = join(data, "server.log");
   pgCtl("-l", log, "-o", serverOptions, "start");
+  // A test run that ends without destroy() (a crash, a timeout) must not leave the server running.
+  const stopOnExit = () => {
+    try {
+      pgCtl("-m", "immediate", "stop");
+    } catch {
+      // Already stopped.
+    }
+  };
+  process.once("exit", stopOnExit);
 
   return {
     port,
@@ -73,6 +82,7 @@ export async function startOwnPostgresCluster(options: OwnPostgresClusterOptions
       pgCtl("-m", "fast", "-l", log, "-o", serverOptions, "restart");
     },
     destroy: async () => {
+      process.removeListener("exit", stopOnExit);
       try {
         pgCtl("-m", "immediate", "stop");
       } finally {
