@@ -2,7 +2,7 @@ import { ConfigurationError, type ConfigurationIssue } from "../errors.ts";
 import { parseDatabaseUrl } from "./database-url.ts";
 import { checkServerOptions } from "./server-options.ts";
 import { SSL_MODES, type SslMode } from "./ssl-mode.ts";
-import { readTlsFiles, type TlsFiles } from "./tls-files.ts";
+import { readTlsFiles, SYSTEM_ROOT_CERT, type TlsFiles } from "./tls-files.ts";
 
 /**
  * Options for connecting to PostgreSQL. Each one overrides the environment variable named in its doc
@@ -66,8 +66,9 @@ export interface DatabaseOptions {
   /**
    * Path of a PEM file of the CA certificate(s) the server's certificate must be signed by, for a server
    * whose CA is not in Node's trust store. Read when the configuration is resolved. With `require` it
-   * makes the certificate checked as in `verify-ca`, as libpq does. Overrides `DB_SSL_ROOT_CERT` and the
-   * URL's `sslrootcert`. Defaults to none (Node's trust store).
+   * makes the certificate checked as in `verify-ca`, as libpq does. `"system"` (libpq 16's spelling)
+   * means Node's trust store and needs `verify-full`. Overrides `DB_SSL_ROOT_CERT` and the URL's
+   * `sslrootcert`. Defaults to none (Node's trust store).
    */
   sslRootCert?: string;
   /** Path of a PEM client certificate, for a server that asks for one; needs {@link sslKey}. Overrides `DB_SSL_CERT` and the URL's `sslcert`. Defaults to none. */
@@ -219,6 +220,9 @@ export function resolveDatabaseConfig(options: DatabaseOptions = {}): DatabaseCo
     cert: pathSource(options.sslCert, "sslCert", fromEnv("DB_SSL_CERT"), "DB_SSL_CERT", `${urlSource} sslcert`),
     key: pathSource(options.sslKey, "sslKey", fromEnv("DB_SSL_KEY"), "DB_SSL_KEY", `${urlSource} sslkey`),
   };
+  if (tlsPaths.rootCert === SYSTEM_ROOT_CERT && sslMode !== undefined && sslMode !== "disable" && sslMode !== "verify-full") {
+    issues.push({ variable: tlsSources.rootCert, message: `is "system", which needs the TLS mode verify-full (got ${sslMode}), as in libpq` });
+  }
   if ((sslMode ?? DATABASE_DEFAULTS.sslMode) === "disable") {
     for (const which of ["rootCert", "cert", "key"] as const) {
       if (tlsPaths[which] !== undefined) {

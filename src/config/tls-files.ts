@@ -3,13 +3,16 @@ import type { ConfigurationIssue } from "../errors.ts";
 
 /** Paths of the PEM files for TLS, as given (libpq's `sslrootcert`, `sslcert`, `sslkey`). */
 export interface TlsFilePaths {
-  /** CA certificate(s) the server's certificate must be signed by. */
+  /** CA certificate(s) the server's certificate must be signed by; {@link SYSTEM_ROOT_CERT} for Node's trust store. */
   readonly rootCert: string | undefined;
   /** Client certificate, for servers that ask for one (`clientcert` in pg_hba.conf). */
   readonly cert: string | undefined;
   /** The client certificate's private key. */
   readonly key: string | undefined;
 }
+
+/** libpq's `sslrootcert=system`: trust the system's CAs (Node's trust store here); only with `verify-full`, as in libpq. */
+export const SYSTEM_ROOT_CERT = "system";
 
 /** The contents of {@link TlsFilePaths}, as node:tls takes them (`ca`, `cert`, `key`). The key is a secret. */
 export interface TlsFiles {
@@ -30,7 +33,7 @@ export function readTlsFiles(paths: TlsFilePaths, sources: TlsFileSources, issue
     const [given, missing] = paths.cert === undefined ? [sources.key, "the client certificate"] : [sources.cert, "the client key"];
     issues.push({ variable: given, message: `is set without ${missing}: a client certificate needs both` });
   }
-  const ca = readPem(paths.rootCert, sources.rootCert, "CERTIFICATE", issues);
+  const ca = paths.rootCert === SYSTEM_ROOT_CERT ? undefined : readPem(paths.rootCert, sources.rootCert, "CERTIFICATE", issues);
   const cert = readPem(paths.cert, sources.cert, "CERTIFICATE", issues);
   const key = readPem(paths.key, sources.key, "PRIVATE KEY", issues);
   return { ...(ca === undefined ? {} : { ca }), ...(cert === undefined ? {} : { cert }), ...(key === undefined ? {} : { key }) };

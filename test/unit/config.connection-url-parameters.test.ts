@@ -113,6 +113,16 @@ describe("resolveDatabaseConfig: libpq and Prisma URL parameters", () => {
     expect(withoutCa.ssl).toMatchObject({ rejectUnauthorized: false });
   });
 
+  it("reads sslrootcert=system as Node's trust store, with verify-full only, as libpq does", () => {
+    const config = resolveDatabaseConfig({ databaseUrl: "postgresql://u@h/d?sslmode=verify-full&sslrootcert=system", env: {} });
+    expect(config.sslRootCert).toBe("system");
+    expect(config.tlsFiles).toEqual({});
+    expect(poolConfigFor(config).ssl).toEqual({ rejectUnauthorized: true });
+    expect(issuesOf(() => resolveDatabaseConfig({ databaseUrl: "postgresql://u@h/d?sslmode=verify-ca&sslrootcert=system", env: {} }))).toEqual({
+      "databaseUrl sslrootcert": 'is "system", which needs the TLS mode verify-full (got verify-ca), as in libpq',
+    });
+  });
+
   it("names a missing, unreadable or non-PEM TLS file by its variable and path, never the key's content", () => {
     const notPem = file("not-a-key.pem", `just text ${KEY_SECRET}`);
     const issues = issuesOf(() =>
