@@ -2,7 +2,7 @@ import { ConfigurationError, type ConfigurationIssue } from "../errors.ts";
 import { parseDatabaseUrl } from "./database-url.ts";
 import { checkServerOptions } from "./server-options.ts";
 import { SSL_MODES, type SslMode } from "./ssl-mode.ts";
-import { readTlsFiles, SYSTEM_ROOT_CERT, type TlsFiles } from "./tls-files.ts";
+import { resolveTlsFiles, type TlsFiles } from "./tls-files.ts";
 
 /**
  * Options for connecting to PostgreSQL. Each one overrides the environment variable named in its doc
@@ -210,27 +210,7 @@ export function resolveDatabaseConfig(options: DatabaseOptions = {}): DatabaseCo
       : fromEnv("DB_SSL_MODE") !== undefined
         ? checkSslMode(fromEnv("DB_SSL_MODE"), "DB_SSL_MODE", issues)
         : fromUrl?.sslMode;
-  const tlsPaths = {
-    rootCert: options.sslRootCert ?? fromEnv("DB_SSL_ROOT_CERT") ?? fromUrl?.sslRootCert,
-    cert: options.sslCert ?? fromEnv("DB_SSL_CERT") ?? fromUrl?.sslCert,
-    key: options.sslKey ?? fromEnv("DB_SSL_KEY") ?? fromUrl?.sslKey,
-  };
-  const tlsSources = {
-    rootCert: pathSource(options.sslRootCert, "sslRootCert", fromEnv("DB_SSL_ROOT_CERT"), "DB_SSL_ROOT_CERT", `${urlSource} sslrootcert`),
-    cert: pathSource(options.sslCert, "sslCert", fromEnv("DB_SSL_CERT"), "DB_SSL_CERT", `${urlSource} sslcert`),
-    key: pathSource(options.sslKey, "sslKey", fromEnv("DB_SSL_KEY"), "DB_SSL_KEY", `${urlSource} sslkey`),
-  };
-  if (tlsPaths.rootCert === SYSTEM_ROOT_CERT && sslMode !== undefined && sslMode !== "disable" && sslMode !== "verify-full") {
-    issues.push({ variable: tlsSources.rootCert, message: `is "system", which needs the TLS mode verify-full (got ${sslMode}), as in libpq` });
-  }
-  if ((sslMode ?? DATABASE_DEFAULTS.sslMode) === "disable") {
-    for (const which of ["rootCert", "cert", "key"] as const) {
-      if (tlsPaths[which] !== undefined) {
-        issues.push({ variable: tlsSources[which], message: "is set but TLS is disabled (set the TLS mode to require, verify-ca or verify-full, or remove it)" });
-      }
-    }
-  }
-  const tlsFiles = readTlsFiles(tlsPaths, tlsSources, issues);
+  const tls = resolveTlsFiles({ options, fromEnv, fromUrl, urlSource }, sslMode ?? DATABASE_DEFAULTS.sslMode, issues);
   const applicationName = options.applicationName ?? fromUrl?.applicationName;
   const serverOptions =
     options.serverOptions !== undefined ? checkServerOptions(options.serverOptions, "serverOptions", issues) : fromUrl?.serverOptions;
@@ -253,26 +233,21 @@ export function resolveDatabaseConfig(options: DatabaseOptions = {}): DatabaseCo
     idleInTransactionTimeoutMs: idleInTransactionTimeoutMs ?? DATABASE_DEFAULTS.idleInTransactionTimeoutMs,
     queryTimeoutMs: queryTimeoutMs ?? DATABASE_DEFAULTS.queryTimeoutMs,
     sslMode: sslMode ?? DATABASE_DEFAULTS.sslMode,
-    sslRootCert: tlsPaths.rootCert,
-    sslCert: tlsPaths.cert,
-    sslKey: tlsPaths.key,
+    sslRootCert: tls.paths.rootCert,
+    sslCert: tls.paths.cert,
+    sslKey: tls.paths.key,
     applicationName: applicationName ?? DATABASE_DEFAULTS.applicationName,
     serverOptions,
     preparedStatements: preparedStatements ?? DATABASE_DEFAULTS.preparedStatements,
   };
   Object.defineProperty(config, "password", { value: password, enumerable: false });
-  Object.defineProperty(config, "tlsFiles", { value: Object.freeze(tlsFiles), enumerable: false });
+  Object.defineProperty(config, "tlsFiles", { value: Object.freeze(tls.files), enumerable: false });
   return Object.freeze(config) as DatabaseConfig;
 }
 
 /** `user@host:port/database`: how a configuration is named in messages. Never includes the password. */
 export function describeDatabaseTarget(config: Pick<DatabaseConfig, "user" | "host" | "port" | "database">): string {
   return `${config.user}@${config.host}:${config.port}/${config.database}`;
-}
-
-/** The name a TLS file path was given under, for messages: the option, else the variable, else the URL parameter. */
-function pathSource(option: string | undefined, optionName: string, variable: string | undefined, variableName: string, urlName: string): string {
-  return option !== undefined ? optionName : variable !== undefined ? variableName : urlName;
 }
 
 function checkInteger(value: number, name: string, min: number, max: number, issues: ConfigurationIssue[]): number | undefined {

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { ConfigurationIssue } from "../errors.ts";
+import type { SslMode } from "./ssl-mode.ts";
 
 /** Paths of the PEM files for TLS, as given (libpq's `sslrootcert`, `sslcert`, `sslkey`). */
 export interface TlsFilePaths {
@@ -21,22 +22,59 @@ export interface TlsFiles {
   readonly key?: string;
 }
 
-/** Where each path came from (an environment variable, an option or the URL), for messages. */
-export type TlsFileSources = Readonly<Record<keyof TlsFilePaths, string>>;
+/** Where each TLS file can be given: an option, an environment variable, a URL parameter. */
+const TLS_FILE_SETTINGS = {
+  rootCert: { option: "sslRootCert", variable: "DB_SSL_ROOT_CERT", parameter: "sslrootcert" },
+  cert: { option: "sslCert", variable: "DB_SSL_CERT", parameter: "sslcert" },
+  key: { option: "sslKey", variable: "DB_SSL_KEY", parameter: "sslkey" },
+} as const;
+
+/** The TLS file paths given in each place, by option name. */
+export type TlsFileOptions = Partial<Readonly<Record<(typeof TLS_FILE_SETTINGS)[keyof TlsFilePaths]["option"], string>>>;
+
+/** Where {@link resolveTlsFiles} looks, in order. */
+export interface TlsFileSources {
+  readonly options: TlsFileOptions;
+  readonly fromEnv: (name: string) => string | undefined;
+  readonly fromUrl: TlsFileOptions | undefined;
+  /** `databaseUrl` or `DATABASE_URL`, for messages. */
+  readonly urlSource: string;
+}
 
 /**
- * Reads the TLS files, recording in `issues` each one that is missing, unreadable or not PEM, by the name
- * it was given under and its path (a path is not a secret; a key's content is, and is never shown).
+ * Finds the TLS file paths (an option over its variable over the URL's parameter) and reads the files,
+ * recording in `issues`, under the name each path was given by, a file that is missing, unreadable or
+ * not PEM, files given while TLS is disabled, a certificate without its key, and `sslrootcert=system`
+ * with a mode other than verify-full. A path is not a secret and is shown; a key's content never is.
  */
-export function readTlsFiles(paths: TlsFilePaths, sources: TlsFileSources, issues: ConfigurationIssue[]): TlsFiles {
+export function resolveTlsFiles(sources: TlsFileSources, sslMode: SslMode, issues: ConfigurationIssue[]): { paths: TlsFilePaths; files: TlsFiles } {
+  const paths: Record<keyof TlsFilePaths, string | undefined> = { rootCert: undefined, cert: undefined, key: undefined };
+  const names: Record<keyof TlsFilePaths, string> = { rootCert: "", cert: "", key: "" };
+  for (const which of ["rootCert", "cert", "key"] as const) {
+    const { option, variable, parameter } = TLS_FILE_SETTINGS[which];
+    const fromOption = sources.options[option];
+    const fromVariable = sources.fromEnv(variable);
+    paths[which] = fromOption ?? fromVariable ?? sources.fromUrl?.[option];
+    names[which] = fromOption !== undefined ? option : fromVariable !== undefined ? variable : `${sources.urlSource} ${parameter}`;
+    if (paths[which] !== undefined && sslMode === "disable") {
+      issues.push({ variable: names[which], message: "is set but TLS is disabled (set the TLS mode to require, verify-ca or verify-full, or remove it)" });
+    }
+  }
+  if (sslMode === "disable") return { paths, files: {} };
+  if (paths.rootCert === SYSTEM_ROOT_CERT && sslMode !== "verify-full") {
+    issues.push({ variable: names.rootCert, message: `is "system", which needs the TLS mode verify-full (got ${sslMode}), as in libpq` });
+  }
   if ((paths.cert === undefined) !== (paths.key === undefined)) {
-    const [given, missing] = paths.cert === undefined ? [sources.key, "the client certificate"] : [sources.cert, "the client key"];
+    const [given, missing] = paths.cert === undefined ? [names.key, "the client certificate"] : [names.cert, "the client key"];
     issues.push({ variable: given, message: `is set without ${missing}: a client certificate needs both` });
   }
-  const ca = paths.rootCert === SYSTEM_ROOT_CERT ? undefined : readPem(paths.rootCert, sources.rootCert, "CERTIFICATE", issues);
-  const cert = readPem(paths.cert, sources.cert, "CERTIFICATE", issues);
-  const key = readPem(paths.key, sources.key, "PRIVATE KEY", issues);
-  return { ...(ca === undefined ? {} : { ca }), ...(cert === undefined ? {} : { cert }), ...(key === undefined ? {} : { key }) };
+  const ca = paths.rootCert === SYSTEM_ROOT_CERT ? undefined : readPem(paths.rootCert, names.rootCert, "CERTIFICATE", issues);
+  const cert = readPem(paths.cert, names.cert, "CERTIFICATE", issues);
+  const key = readPem(paths.key, names.key, "PRIVATE KEY", issues);
+  return {
+    paths,
+    files: { ...(ca === undefined ? {} : { ca }), ...(cert === undefined ? {} : { cert }), ...(key === undefined ? {} : { key }) },
+  };
 }
 
 function readPem(path: string | undefined, variable: string, label: string, issues: ConfigurationIssue[]): string | undefined {
