@@ -5,7 +5,7 @@ import { LatencyRecorder } from "./latency-recorder.ts";
 import { oursDriver } from "./ours-driver.ts";
 import { comparisonTable, describeMachine } from "./report.ts";
 import { seedsDriver } from "./seeds-driver.ts";
-import { DEEP_PAGE_OPS, READ_MIX, requestFor, seededRandom } from "./workload.ts";
+import { DEEP_PAGE_OPS, READ_MIX, SEARCH_ONLY_OPS, requestFor, seededRandom } from "./workload.ts";
 
 // npm run bench:search -- [flags]: each operation of the mix, one at a time on an idle server, on our
 // schema through LetterRepository and on the seeds' schema through the seeds' SQL; the same requests.
@@ -22,7 +22,7 @@ async function main(): Promise<void> {
     const recorder = new LatencyRecorder();
     try {
       await warmUp(driver, data);
-      for (const op of [...READ_MIX.map(([name]) => name), ...DEEP_PAGE_OPS]) {
+      for (const op of [...READ_MIX.map(([name]) => name), ...DEEP_PAGE_OPS, ...SEARCH_ONLY_OPS]) {
         const random = seededRandom(op.length * 7919);
         for (let i = 0; i < options.iterations; i++) {
           const request = requestFor(op, random, data);

@@ -76,6 +76,12 @@ export function lastPageSpecs(data: WorkloadData): SearchSpec[] {
   return [...LAST_PAGE_SPECS, ...data.commonRangeTerms.map((query): SearchSpec => ({ query, sortBy: "createdAt", sortOrder: "desc" }))];
 }
 
+/**
+ * Measured one at a time only (bench:search), not in any mix: page 40 (the deepest the default filtered
+ * window serves from the start) of a common term sorted by a text key.
+ */
+export const SEARCH_ONLY_OPS = ["search.termTextKeyPage40"] as const;
+
 /** {@link READ_MIX} with one request in seven a deep or last page (weights 100 + 100/6, split evenly). */
 export const DEEP_PAGE_MIX: ReadMix = [...READ_MIX, ...DEEP_PAGE_OPS.map((op) => [op, 100 / 6 / DEEP_PAGE_OPS.length] as const)];
 
@@ -186,6 +192,8 @@ export function requestFor(op: string, random: () => number, data: WorkloadData)
       const middle = Math.ceil(Math.ceil(data.letterCount / PAGE_LIMIT) / 2);
       return { op, kind: "offset", spec: { sortBy: pick(random, TEXT_SORT_KEYS), sortOrder }, page: Math.min(middle, Math.ceil(DEFAULT_MAX_OFFSET / PAGE_LIMIT)) };
     }
+    case "search.termTextKeyPage40":
+      return { op, kind: "offset", spec: { query: pick(random, data.commonRangeTerms), sortBy: pick(random, TEXT_SORT_KEYS), sortOrder }, page: DEEP_PAGE };
     case "search.termLastPage":
       return { op, kind: "offset", spec: { query: pick(random, data.commonRangeTerms), sortBy: "createdAt", sortOrder: "desc" }, page: "last" };
     case "cursor.firstPage": {
