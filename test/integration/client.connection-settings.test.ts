@@ -2,6 +2,7 @@ import { createServer, type Server, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectDatabase, type ConnectOptions, type DatabaseClient } from "../../src/client/database-client.ts";
 import { DatabaseUnavailableError } from "../../src/errors.ts";
+import { CERTIFICATE_USER } from "../support/test-certificates.ts";
 import { startTlsPostgresCluster, type TlsPostgresCluster } from "../support/tls-postgres-cluster.ts";
 
 // A cluster of this file's own with TLS on, whose certificate names only `localhost`, signed by a CA made
@@ -66,7 +67,9 @@ describe("connectDatabase over TLS", () => {
 
   it("verify-full without the CA fails with DatabaseUnavailableError naming the untrusted certificate", async () => {
     const error = await connectFailure({ databaseUrl: urlFor("localhost", "sslmode=verify-full") });
-    expect(error.message).toContain("unable to verify the first certificate (UNABLE_TO_VERIFY_LEAF_SIGNATURE)");
+    // The server sends its CA in the chain (it has ssl_ca_file for client certificates): Node reports the
+    // self-signed CA; without it in the chain, UNABLE_TO_VERIFY_LEAF_SIGNATURE. Both get the same hint.
+    expect(error.message).toContain("self-signed certificate in certificate chain (SELF_SIGNED_CERT_IN_CHAIN)");
     expect(error.message).toContain("not signed by a trusted CA: give the CA certificate with sslrootcert or DB_SSL_ROOT_CERT");
   });
 
@@ -83,12 +86,36 @@ describe("connectDatabase over TLS", () => {
 
   it("verify-ca without the CA fails: the chain is still checked", async () => {
     const error = await connectFailure({ databaseUrl: urlFor("127.0.0.1", "sslmode=verify-ca") });
-    expect(error.message).toContain("UNABLE_TO_VERIFY_LEAF_SIGNATURE");
+    expect(error.message).toContain("SELF_SIGNED_CERT_IN_CHAIN");
   });
 
   it("require encrypts without checking the certificate; disable does not encrypt", async () => {
     expect((await withClient({ databaseUrl: urlFor("127.0.0.1", "sslmode=require") }, sessionTls)).ssl).toBe(true);
     expect((await withClient({ databaseUrl: urlFor("127.0.0.1", "sslmode=disable") }, sessionTls)).ssl).toBe(false);
+  });
+});
+
+describe("connectDatabase with a client certificate", () => {
+  const env = (): Record<string, string> => ({
+    DB_HOST: "localhost",
+    DB_PORT: String(cluster.port),
+    DB_NAME: "postgres",
+    DB_USER: CERTIFICATE_USER,
+    DB_SSL_MODE: "verify-full",
+    DB_SSL_ROOT_CERT: cluster.certificates.caCert,
+  });
+
+  it("logs in with DB_SSL_CERT and DB_SSL_KEY where the server requires the certificate (cert login)", async () => {
+    const session = await withClient({ env: { ...env(), DB_SSL_CERT: cluster.certificates.clientCert, DB_SSL_KEY: cluster.certificates.clientKey } }, async (db) => {
+      const result = await db.pool.query<{ user: string; dn: string }>("SELECT current_user AS user, client_dn AS dn FROM pg_stat_ssl WHERE pid = pg_backend_pid()");
+      return result.rows[0];
+    });
+    expect(session).toEqual({ user: CERTIFICATE_USER, dn: `/CN=${CERTIFICATE_USER}` });
+  });
+
+  it("is refused without it, with DatabaseUnavailableError saying a certificate is required", async () => {
+    const error = await connectFailure({ env: env() });
+    expect(error.message).toContain("connection requires a valid client certificate");
   });
 });
 

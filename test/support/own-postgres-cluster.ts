@@ -28,8 +28,8 @@ export interface OwnPostgresCluster {
 /** Options of {@link startOwnPostgresCluster}. */
 export interface OwnPostgresClusterOptions {
   readonly password: string;
-  /** Server settings (`-c name=value`), paths relative to {@link OwnPostgresCluster.folder} allowed via `prepare`. */
-  readonly settings?: Readonly<Record<string, string>>;
+  /** Server settings (`-c name=value`), given the cluster's folder for paths in it. */
+  readonly settings?: (folder: string) => Readonly<Record<string, string>>;
   /** Writes files into the cluster's folder before the server starts (certificates, keys). */
   readonly prepare?: (folder: string) => void;
 }
@@ -56,13 +56,18 @@ export async function startOwnPostgresCluster(options: OwnPostgresClusterOptions
     listen_addresses: "localhost",
     unix_socket_directories: socketDirectory,
     fsync: "off",
-    ...options.settings,
+    ...options.settings?.(folder),
   };
   const serverOptions = [`-p ${port}`, ...Object.entries(settings).map(([name, value]) => `-c ${name}=${value}`)].join(" ");
   const pgCtl = (...args: string[]) => asServerUser(`${BIN}/pg_ctl`, ["-D", data, "-w", "-t", "30", ...args], folder);
   // With its log in a file, the server does not hold pg_ctl's output pipe, which execFileSync waits on.
   const log = join(data, "server.log");
-  pgCtl("-l", log, "-o", serverOptions, "start");
+  try {
+    pgCtl("-l", log, "-o", serverOptions, "start");
+  } catch (error) {
+    rmSync(folder, { recursive: true, force: true });
+    throw error;
+  }
   // A test run that ends without destroy() (a crash, a timeout) must not leave the server running.
   const stopOnExit = () => {
     try {

@@ -10,11 +10,19 @@ export interface TestCertificates {
   readonly serverCert: string;
   /** The server's key (mode 0600). */
   readonly serverKey: string;
+  /** A client certificate signed by the CA, for the user {@link CERTIFICATE_USER} (its common name). */
+  readonly clientCert: string;
+  /** The client certificate's key (mode 0600). */
+  readonly clientKey: string;
 }
 
+/** The user name in the client certificate: PostgreSQL's `cert` login takes the user from the common name. */
+export const CERTIFICATE_USER = "cert_user";
+
 /**
- * Makes a fresh CA and a server certificate signed by it whose subjectAltName lists exactly `names`
- * (`DNS:localhost`, `IP:127.0.0.1`), in `folder`. Valid for two days.
+ * Makes a fresh CA, a server certificate signed by it whose subjectAltName lists exactly `names`
+ * (`DNS:localhost`, `IP:127.0.0.1`), and a client certificate for {@link CERTIFICATE_USER}, in `folder`.
+ * Valid for two days.
  */
 export function makeTestCertificates(folder: string, names: readonly string[]): TestCertificates {
   const path = (name: string) => join(folder, name);
@@ -30,6 +38,19 @@ export function makeTestCertificates(folder: string, names: readonly string[]): 
     "x509", "-req", "-in", path("server.csr"), "-CA", path("ca.crt"), "-CAkey", path("ca.key"), "-CAcreateserial",
     "-days", "2", "-out", path("server.crt"), "-extfile", path("server.ext"),
   );
+  openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", path("client.key"), "-out", path("client.csr"), "-subj", `/CN=${CERTIFICATE_USER}`);
+  writeFileSync(path("client.ext"), "extendedKeyUsage=clientAuth\n");
+  openssl(
+    "x509", "-req", "-in", path("client.csr"), "-CA", path("ca.crt"), "-CAkey", path("ca.key"), "-CAcreateserial",
+    "-days", "2", "-out", path("client.crt"), "-extfile", path("client.ext"),
+  );
   chmodSync(path("server.key"), 0o600);
-  return { caCert: path("ca.crt"), serverCert: path("server.crt"), serverKey: path("server.key") };
+  chmodSync(path("client.key"), 0o600);
+  return {
+    caCert: path("ca.crt"),
+    serverCert: path("server.crt"),
+    serverKey: path("server.key"),
+    clientCert: path("client.crt"),
+    clientKey: path("client.key"),
+  };
 }
