@@ -7,15 +7,13 @@ import { importDuckDb } from "../../src/importer/index.ts";
 import type { RejectsFileLine } from "../../src/importer/rejects-file.ts";
 import { sourceSchemaSql } from "../../src/importer/sample-letters-duckdb.ts";
 import { useScratchFolder } from "../support/duckdb-files.ts";
-import { anyCodeUnits } from "../support/hostile-values.ts";
+import { anyCodeUnits, DUCKDB_MAX_MICROS, DUCKDB_MIN_MICROS } from "../support/hostile-values.ts";
 import { useTestDatabase } from "../support/test-database.ts";
 
 const database = useTestDatabase();
 const scratch = useScratchFolder();
 
-// DuckDB's TIMESTAMP range in microseconds since 1970 (290309 BC to 294247 AD), and PostgreSQL's lower bound (4714-11-24 BC).
-const DUCK_MIN_MICROS = -9_223_372_022_400_000_000n;
-const DUCK_MAX_MICROS = 9_223_372_036_854_775_806n;
+// PostgreSQL's earliest timestamp (4714-11-24 BC) in microseconds since 1970.
 const PG_MIN_MICROS = -211_813_488_000_000_000n + 946_684_800_000_000n;
 
 /** A source timestamp: microseconds since 1970, or DuckDB's infinities. */
@@ -44,9 +42,9 @@ const sourceText = fc.oneof(
 const sourceReal = fc.oneof(fc.float(), fc.constantFrom(-0, Number.NaN, Infinity, -Infinity, 1.401298464324817e-45, 3.4028234663852886e38, 2 ** -126));
 
 const sourceTimestamp: fc.Arbitrary<SourceTimestamp> = fc.oneof(
-  fc.bigInt({ min: DUCK_MIN_MICROS, max: DUCK_MAX_MICROS }),
+  fc.bigInt({ min: DUCKDB_MIN_MICROS, max: DUCKDB_MAX_MICROS }),
   fc.bigInt({ min: -62_135_596_800_000_000n, max: 253_402_300_799_999_999n }),
-  fc.constantFrom<SourceTimestamp>(DUCK_MIN_MICROS, DUCK_MAX_MICROS, PG_MIN_MICROS - 1n, PG_MIN_MICROS, -1n, 0n, "infinity", "-infinity"),
+  fc.constantFrom<SourceTimestamp>(DUCKDB_MIN_MICROS, DUCKDB_MAX_MICROS, PG_MIN_MICROS - 1n, PG_MIN_MICROS, -1n, 0n, "infinity", "-infinity"),
 );
 
 /** JSON texts: well-formed documents of every shape, and texts PostgreSQL's jsonb refuses. */

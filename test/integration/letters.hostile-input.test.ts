@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import type { DatabaseClient } from "../../src/client/database-client.ts";
 import { ValidationError } from "../../src/errors.ts";
 import { LetterRepository } from "../../src/letters/letter-repository.ts";
 import type { CreateLetterInput } from "../../src/letters/letter-schemas.ts";
@@ -147,6 +148,16 @@ const takenChildren = fc.integer({ min: 0, max: 3 }).chain((productCount) =>
   }),
 );
 
+/** Runs `work` with the Prisma client of a connection to the test database, closed afterwards. */
+async function withClient(work: (prisma: DatabaseClient["prisma"]) => Promise<void>): Promise<void> {
+  const db = await database.connect();
+  try {
+    await work(db.prisma);
+  } finally {
+    await db.close();
+  }
+}
+
 /** `value` without its `undefined` properties: what the caller means by leaving a field out. */
 function present<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined)) as Partial<T>;
@@ -245,11 +256,10 @@ function expectStoredAsGiven(stored: LetterWithChildren, input: Record<string, u
 
 describe("LetterRepository with hostile input, on a real PostgreSQL (property-based)", () => {
   it("create: each letter is stored and read back as given, or refused naming exactly its bad fields with nothing sent", async () => {
-    const db = await database.connect();
-    try {
+    await withClient(async (prisma) => {
       await fc.assert(
         fc.asyncProperty(mixedLetter, takenChildren, async ({ input, refused }, children) => {
-          const counted = countedClient(db.prisma);
+          const counted = countedClient(prisma);
           const letters = new LetterRepository(counted.client);
           const full = { ...input, ...present(children) };
           if (refused.size === 0) {
@@ -271,15 +281,12 @@ describe("LetterRepository with hostile input, on a real PostgreSQL (property-ba
         }),
         { numRuns: 60 },
       );
-    } finally {
-      await db.close();
-    }
+    });
   });
 
   it("createOrReplaceByFileHash, appendDebugStep and setStatus store values as given; refused ones change nothing", async () => {
-    const db = await database.connect();
-    try {
-      const letters = new LetterRepository(db.prisma);
+    await withClient(async (prisma) => {
+      const letters = new LetterRepository(prisma);
       const { id } = await letters.create({ documentName: "steps.pdf", sourceFilePath: "/steps.pdf" });
       await fc.assert(
         fc.asyncProperty(
@@ -319,15 +326,12 @@ describe("LetterRepository with hostile input, on a real PostgreSQL (property-ba
         ),
         { numRuns: 40 },
       );
-    } finally {
-      await db.close();
-    }
+    });
   });
 
   it("searches with any filter values either answer or refuse with a ValidationError, and find stored text and JSON as given", async () => {
-    const db = await database.connect();
-    try {
-      const letters = new LetterRepository(db.prisma);
+    await withClient(async (prisma) => {
+      const letters = new LetterRepository(prisma);
       const filters = fc.record(
         {
           query: fc.oneof(storableText(), unstorableText, fc.string({ maxLength: 600 }), wrongType),
@@ -364,15 +368,12 @@ describe("LetterRepository with hostile input, on a real PostgreSQL (property-ba
         }),
         { numRuns: 25 },
       );
-    } finally {
-      await db.close();
-    }
+    });
   });
 
   it("a JSON field that is a bare number is stored exactly or refused (the Prisma client rounds bare numbers to 16 digits)", async () => {
-    const db = await database.connect();
-    try {
-      const letters = new LetterRepository(db.prisma);
+    await withClient(async (prisma) => {
+      const letters = new LetterRepository(prisma);
       await fc.assert(
         fc.asyncProperty(
           fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer(), fc.constantFrom(0.30000000000000004, Number.MAX_VALUE, Number.MIN_VALUE, 2 ** 53 + 2, 1e21, -0)),
@@ -388,17 +389,14 @@ describe("LetterRepository with hostile input, on a real PostgreSQL (property-ba
         ),
         { numRuns: 80 },
       );
-    } finally {
-      await db.close();
-    }
+    });
   });
 });
 
 describe("limits of the documented rules, on the server itself", () => {
   it("stores the boundaries: JSON 1,000 levels deep, 2,000-byte indexed text in every indexed column, years 1 and 9999, REAL's extremes", async () => {
-    const db = await database.connect();
-    try {
-      const letters = new LetterRepository(db.prisma);
+    await withClient(async (prisma) => {
+      const letters = new LetterRepository(prisma);
       for (const text of ["a".repeat(2000), "é".repeat(1000), "€".repeat(666) + "ab", "😀".repeat(500)]) {
         const input = {
           documentName: text,
@@ -418,15 +416,12 @@ describe("limits of the documented rules, on the server itself", () => {
         expect(stored.rawGrokJson).toStrictEqual(nested(1000));
       }
       await expect(letters.create({ documentName: "d", sourceFilePath: "/d", rawGrokJson: nested(1001) as never })).rejects.toMatchObject({ code: "VALIDATION_FAILED" });
-    } finally {
-      await db.close();
-    }
+    });
   });
 
   it("REAL: values of at most 6 significant digits below 2^24 read back exactly (Object.is); any other is Math.fround-equal", async () => {
-    const db = await database.connect();
-    try {
-      const letters = new LetterRepository(db.prisma);
+    await withClient(async (prisma) => {
+      const letters = new LetterRepository(prisma);
       await fc.assert(
         fc.asyncProperty(sixDigitReal(1), sixDigitReal(2 ** 24 - 1), fc.float({ min: 0, max: 1, noNaN: true }).filter((value) => value === 0 || value >= 2 ** -126), async (confidence, duration, float) => {
           const stored = await letters.create({
@@ -442,8 +437,6 @@ describe("limits of the documented rules, on the server itself", () => {
         }),
         { numRuns: 60 },
       );
-    } finally {
-      await db.close();
-    }
+    });
   });
 });

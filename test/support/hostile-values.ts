@@ -197,3 +197,7 @@ export const unstorableJson: fc.Arbitrary<unknown> = fc
   .map(([leaf, path, sibling]) =>
     path.reduceRight<unknown>((inner, step) => (typeof step === "number" ? [sibling, inner] : { s: sibling, [step === "s" ? "t" : step]: inner }), leaf),
   );
+
+/** DuckDB's TIMESTAMP range in microseconds since 1970: 290309-12-22 BC to 294247-01-10 AD. */
+export const DUCKDB_MIN_MICROS = -9_223_372_022_400_000_000n;
+export const DUCKDB_MAX_MICROS = 9_223_372_036_854_775_806n;

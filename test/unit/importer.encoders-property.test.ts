@@ -3,11 +3,8 @@ import { describe, expect, it } from "vitest";
 import { mapColumns } from "../../src/importer/column-mapping.ts";
 import { canonicalJsonb, JsonbRefusal, validateJsonb } from "../../src/importer/jsonb-canonical.ts";
 import { formatTimestamp } from "../../src/importer/source-values.ts";
-import { anyCodeUnits } from "../support/hostile-values.ts";
+import { anyCodeUnits, DUCKDB_MAX_MICROS, DUCKDB_MIN_MICROS } from "../support/hostile-values.ts";
 
-// DuckDB's TIMESTAMP range in microseconds since 1970 (290309 BC to 294247 AD).
-const DUCK_MIN_MICROS = -9_223_372_022_400_000_000n;
-const DUCK_MAX_MICROS = 9_223_372_036_854_775_806n;
 
 /** Proleptic Gregorian date of a day number since 1970 (Howard Hinnant's civil_from_days), in integers only. */
 function civilFromDays(days: bigint): { year: bigint; month: bigint; day: bigint } {
@@ -39,9 +36,9 @@ describe("formatTimestamp (the rejects file's timestamps)", () => {
     fc.assert(
       fc.property(
         fc.oneof(
-          fc.bigInt({ min: DUCK_MIN_MICROS, max: DUCK_MAX_MICROS }),
+          fc.bigInt({ min: DUCKDB_MIN_MICROS, max: DUCKDB_MAX_MICROS }),
           fc.bigInt({ min: -62_135_596_800_000_000n, max: 253_402_300_799_999_999n }),
-          fc.constantFrom(DUCK_MIN_MICROS, DUCK_MAX_MICROS, 0n, -1n, 1n, -62_135_596_800_000_001n, 253_402_300_800_000_000n, 8_640_000_000_000_000_000n, -8_640_000_000_000_000_001n),
+          fc.constantFrom(DUCKDB_MIN_MICROS, DUCKDB_MAX_MICROS, 0n, -1n, 1n, -62_135_596_800_000_001n, 253_402_300_800_000_000n, 8_640_000_000_000_000_000n, -8_640_000_000_000_000_001n),
         ),
         (micros) => {
           expect(formatTimestamp(micros)).toBe(reference(micros));
