@@ -45,15 +45,21 @@ export interface HeapTrend {
   /** Growth counts as a trend over this many MB: max(2 MB, 10% of firstMb). */
   thresholdMb: number;
   growing: boolean;
+  /** Change of heap after GC over each minute in which a fault began (minute → MB). */
+  faultMinuteSteps: { minute: number; mb: number }[];
+  /** Mean change per minute over the other minutes (the first has no previous sample), less the bench's samples' growth. */
+  steadyMbPerMinute: number;
 }
 
 /**
  * Judges a growth trend from the heap after GC (heap used when node runs without --expose-gc): the mean of
  * the last third of the minutes against the mean of the first third, less the bench's own retained
  * latencies; growth over max(2 MB, 10%) is a trend. One minute of noise cannot make a trend: each side
- * averages a third of the run.
+ * averages a third of the run. The change is also split between the minutes in which a fault began
+ * (`faultSeconds`) and the steady minutes, so that a step at a fault (a one-time allocation, or a leak per
+ * fault) is told apart from growth under steady load.
  */
-export function judgeHeapTrend(samples: readonly MemorySample[]): HeapTrend | null {
+export function judgeHeapTrend(samples: readonly MemorySample[], faultSeconds: readonly number[]): HeapTrend | null {
   if (samples.length < 2) return null;
   const heap = (sample: MemorySample) => (Number.isNaN(sample.heapAfterGcMb) ? sample.heapUsedMb : sample.heapAfterGcMb);
   const third = Math.max(1, Math.floor(samples.length / 3));
@@ -70,5 +76,16 @@ export function judgeHeapTrend(samples: readonly MemorySample[]): HeapTrend | nu
   const yMean = ys.reduce((a, b) => a + b, 0) / ys.length;
   const slopeMbPerMinute = xs.reduce((sum, x, index) => sum + (x - xMean) * (ys[index]! - yMean), 0) / xs.reduce((sum, x) => sum + (x - xMean) ** 2, 0);
   const thresholdMb = Math.max(2, 0.1 * firstMb);
-  return { firstMb, lastMb, unexplainedGrowthMb, slopeMbPerMinute, thresholdMb, growing: unexplainedGrowthMb > thresholdMb };
+  const faultMinuteSteps: { minute: number; mb: number }[] = [];
+  const steadySteps: number[] = [];
+  samples.forEach((sample, index) => {
+    const previous = samples[index - 1];
+    if (!previous) return;
+    const step = heap(sample) - heap(previous);
+    const hasFault = faultSeconds.some((second) => second >= previous.minute * 60 && second < sample.minute * 60);
+    if (hasFault) faultMinuteSteps.push({ minute: sample.minute, mb: step });
+    else steadySteps.push(step - (sample.benchSamplesMb - previous.benchSamplesMb));
+  });
+  const steadyMbPerMinute = steadySteps.length === 0 ? Number.NaN : steadySteps.reduce((a, b) => a + b, 0) / steadySteps.length;
+  return { firstMb, lastMb, unexplainedGrowthMb, slopeMbPerMinute, thresholdMb, growing: unexplainedGrowthMb > thresholdMb, faultMinuteSteps, steadyMbPerMinute };
 }
