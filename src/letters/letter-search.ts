@@ -90,12 +90,79 @@ export type ReadFrom = "start" | "end";
  */
 export function offsetPageQuery(filters: LetterFilters, from: ReadFrom, skip: number, take: number): Prisma.Sql {
   const { column } = SORT_COLUMNS[filters.sortBy];
+  const walk = walkDirection(filters, from);
+  return pageOfIds(
+    filters,
+    Prisma.sql`SELECT l.id FROM letters l WHERE ${letterFilterCondition(filters)} ORDER BY ${column} ${walk}, l.id ${walk} LIMIT ${take} OFFSET ${skip}`,
+  );
+}
+
+/**
+ * The same page as {@link offsetPageQuery}, found by collecting every match first (through the filter's
+ * indexes, e.g. the trigram index), then sorting them: costs the size of the match set, whatever the
+ * order and the depth. The `OFFSET 0` keeps PostgreSQL from walking the sort index instead.
+ */
+export function collectedPageQuery(filters: LetterFilters, from: ReadFrom, skip: number, take: number): Prisma.Sql {
+  const { column } = SORT_COLUMNS[filters.sortBy];
+  const walk = walkDirection(filters, from);
+  return pageOfIds(
+    filters,
+    Prisma.sql`SELECT m.id FROM (SELECT l.id, ${column} AS sort_value FROM letters l WHERE ${letterFilterCondition(filters)} OFFSET 0) AS m
+      ORDER BY m.sort_value ${walk}, m.id ${walk} LIMIT ${take} OFFSET ${skip}`,
+  );
+}
+
+/** The search's order run forwards (from the start) or backwards (from the end). */
+function walkDirection(filters: LetterFilters, from: ReadFrom): Prisma.Sql {
+  return direction(from === "start" ? filters.sortOrder : filters.sortOrder === "asc" ? "desc" : "asc");
+}
+
+/** The letters whose ids `idsQuery` selects, in the search's order. */
+function pageOfIds(filters: LetterFilters, idsQuery: Prisma.Sql): Prisma.Sql {
+  const { column } = SORT_COLUMNS[filters.sortBy];
   const order = direction(filters.sortOrder);
-  const walk = from === "start" ? order : direction(filters.sortOrder === "asc" ? "desc" : "asc");
-  return Prisma.sql`SELECT ${LETTER_COLUMNS} FROM letters l WHERE l.id IN (
-      SELECT l.id FROM letters l WHERE ${letterFilterCondition(filters)}
-      ORDER BY ${column} ${walk}, l.id ${walk} LIMIT ${take} OFFSET ${skip})
-    ORDER BY ${column} ${order}, l.id ${order}`;
+  return Prisma.sql`SELECT ${LETTER_COLUMNS} FROM letters l WHERE l.id IN (${idsQuery}) ORDER BY ${column} ${order}, l.id ${order}`;
+}
+
+/**
+ * Sort keys whose order is about the table's physical order (rows are appended as they are created or
+ * updated): a walk along their index that tests a filter on each row reads the table nearly in order.
+ */
+const TABLE_ORDERED_KEYS: ReadonlySet<LetterFilters["sortBy"]> = new Set(["createdAt", "updatedAt", "id"]);
+
+/**
+ * Whether a walk along the sort index must be bounded: the search tests a filter on the table and its
+ * order is not the table's, so each row walked is a random read of the table (about 10 µs), and a term
+ * that goes with the sort key (names begin with the product code) can put its first match a million
+ * rows in. Such a page is walked for at most {@link BOUNDED_WALK_ROWS} rows, then found by collecting
+ * every match and sorting them (see `offset-page.ts`).
+ */
+export function needsBoundedWalk(filters: LetterFilters): boolean {
+  return !walksIndexOnly(filters) && !TABLE_ORDERED_KEYS.has(filters.sortBy);
+}
+
+/** The most rows a bounded walk reads (about 20 ms of random reads): page 1 of a term in 1.25% of letters. */
+export const BOUNDED_WALK_ROWS = 2000;
+
+/**
+ * A walk of the first `rows` rows of the order from `from`, testing the filter on each: how many rows it
+ * read (`walked`, below `rows` when it reached the end) and the ids of matches `skip` to `skip + take`.
+ */
+export function boundedWalkQuery(filters: LetterFilters, from: ReadFrom, skip: number, take: number, rows: number): Prisma.Sql {
+  const { column } = SORT_COLUMNS[filters.sortBy];
+  const walk = walkDirection(filters, from);
+  return Prisma.sql`WITH walk AS MATERIALIZED (
+      SELECT l.id, (${letterFilterCondition(filters)}) AS hit, row_number() OVER (ORDER BY ${column} ${walk}, l.id ${walk}) AS position
+      FROM letters l ORDER BY ${column} ${walk}, l.id ${walk} LIMIT ${rows})
+    SELECT (SELECT count(*) FROM walk)::int AS walked,
+      ARRAY(SELECT id FROM walk WHERE hit ORDER BY position LIMIT ${take} OFFSET ${skip}) AS ids`;
+}
+
+/** The letters of `ids`, in the search's order. */
+export function lettersByIdsQuery(filters: LetterFilters, ids: readonly number[]): Prisma.Sql {
+  const { column } = SORT_COLUMNS[filters.sortBy];
+  const order = direction(filters.sortOrder);
+  return Prisma.sql`SELECT ${LETTER_COLUMNS} FROM letters l WHERE l.id IN (${Prisma.join(ids)}) ORDER BY ${column} ${order}, l.id ${order}`;
 }
 
 /** Counts the search's matches, reading at most `bound` of them: the exact total when it is below `bound`. */

@@ -2,7 +2,17 @@ import { z } from "zod";
 import { ValidationError } from "../errors.ts";
 import { toLetterRecord, type LetterRow } from "./letter-row.ts";
 import type { LetterFilters } from "./letter-search-schemas.ts";
-import { boundedCountQuery, offsetPageQuery, walksIndexOnly, type ReadFrom } from "./letter-search.ts";
+import {
+  BOUNDED_WALK_ROWS,
+  boundedCountQuery,
+  boundedWalkQuery,
+  collectedPageQuery,
+  lettersByIdsQuery,
+  needsBoundedWalk,
+  offsetPageQuery,
+  walksIndexOnly,
+  type ReadFrom,
+} from "./letter-search.ts";
 import type { Queryable } from "./letter-store.ts";
 import type { LetterPage } from "./letter-types.ts";
 import { parseInput } from "./parse-input.ts";
@@ -120,8 +130,19 @@ async function readExactPageFromEnd(client: Queryable, filters: LetterFilters, o
   return readRows(client, filters, "end", total - end, end - offset);
 }
 
+/**
+ * Rows `skip` to `skip + take` of the order read from `from`. A walk that may have to read the table at
+ * random (see `needsBoundedWalk`) reads at most `BOUNDED_WALK_ROWS` rows; when the page is not among
+ * them, the page is found by collecting and sorting every match instead.
+ */
 async function readRows(client: Queryable, filters: LetterFilters, from: ReadFrom, skip: number, take: number): Promise<LetterRow[]> {
-  return client.$queryRaw<LetterRow[]>(offsetPageQuery(filters, from, skip, take));
+  if (!needsBoundedWalk(filters)) return client.$queryRaw<LetterRow[]>(offsetPageQuery(filters, from, skip, take));
+  const [walk] = await client.$queryRaw<{ walked: number; ids: number[] }[]>(boundedWalkQuery(filters, from, skip, take, BOUNDED_WALK_ROWS));
+  const { walked = 0, ids = [] } = walk ?? {};
+  if (ids.length === take || walked < BOUNDED_WALK_ROWS) {
+    return ids.length === 0 ? [] : client.$queryRaw<LetterRow[]>(lettersByIdsQuery(filters, ids));
+  }
+  return client.$queryRaw<LetterRow[]>(collectedPageQuery(filters, from, skip, take));
 }
 
 /** The number of matches, counting at most `bound` (exact when the caller knows there are at most that many). */

@@ -3,6 +3,7 @@ import { ValidationError } from "../../src/errors.ts";
 import type { DatabaseClient } from "../../src/client/database-client.ts";
 import { LetterRepository } from "../../src/letters/letter-repository.ts";
 import { LETTER_SORT_KEYS, type LetterSearchInput, type LetterSortKey, type SortOrder } from "../../src/letters/letter-search-schemas.ts";
+import { BOUNDED_WALK_ROWS } from "../../src/letters/letter-search.ts";
 import { SORT_COLUMNS } from "../../src/letters/letter-sort.ts";
 import { DEFAULT_MAX_FILTERED_OFFSET, DEFAULT_MAX_OFFSET, resolveOffsetWindows, type OffsetPageOptions } from "../../src/letters/offset-page.ts";
 import type { LetterPage } from "../../src/letters/letter-types.ts";
@@ -181,6 +182,24 @@ describe("search() by page number", () => {
       );
       const outcome = await checkEveryPage(letters, { query: "rareword" }, expected, WINDOWS.maxFilteredOffset);
       expect(outcome.exact).toBe(false);
+    });
+  });
+
+  it("finds the pages of a text search sorted by a text key by collecting its matches when a walk of BOUNDED_WALK_ROWS finds too few", async () => {
+    await inRolledBackTransaction(WINDOWS, async (letters, tx) => {
+      // More letters than a bounded walk reads, none matching, all first by name: the walk from the start
+      // finds nothing and the page comes from the collected matches; from the end the walk finds them.
+      await tx.$executeRawUnsafe(
+        `INSERT INTO letters (document_name, source_file_path) SELECT 'aaa-' || i, '/aaa/' || i FROM generate_series(1, ${BOUNDED_WALK_ROWS + 500}) AS i`,
+      );
+      for (const sortOrder of ["asc", "desc"] as const) {
+        const expected = (
+          await tx.$queryRawUnsafe<{ id: number }[]>(`SELECT id FROM letters WHERE document_title ILIKE '%needle%' ORDER BY document_name ${sortOrder}, id ${sortOrder}`)
+        ).map((row) => row.id);
+        await checkEveryPage(letters, { query: "needle", sortBy: "documentName", sortOrder }, expected, WINDOWS.maxFilteredOffset);
+        const { totalPages } = await letters.search({ query: "needle", sortBy: "documentName", sortOrder, limit: LIMIT });
+        expect(ids(await letters.search({ query: "needle", sortBy: "documentName", sortOrder, limit: LIMIT, page: totalPages }))).toEqual(expected.slice(-LIMIT));
+      }
     });
   });
 

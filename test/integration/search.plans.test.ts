@@ -266,6 +266,30 @@ describe("plans of deep and last offset pages", () => {
     }
   });
 
+  it("finds a text search's page in a text order by a bounded walk of the sort index, else by collecting the matches through the trigram index", async () => {
+    for (const sortOrder of ["asc", "desc"] as const) {
+      const queries = await capture(async (letters) => {
+        expect((await letters.search({ query: "Masterpact", sortBy: "documentName", sortOrder })).data).toHaveLength(25);
+        expect((await letters.search({ query: "Masterpact", sortBy: "documentName", sortOrder, page: 20 })).data).toHaveLength(25);
+      }, windows);
+      const walks = queries.filter((query) => query.text.includes("WITH walk AS MATERIALIZED"));
+      expect(walks).toHaveLength(2);
+      for (const nodes of await plansOf(walks)) {
+        const limit = nodes.find((node) => node["Node Type"] === "Limit")!;
+        expect(nodesOf(limit).map((node) => `${node["Node Type"]}${node["Index Name"] ? ` ${node["Index Name"]}` : ""}`)).toEqual([
+          "Limit",
+          "WindowAgg",
+          "Index Scan idx_letters_document_name_id",
+        ]);
+      }
+      const collected = queries.filter((query) => query.text.includes("OFFSET 0) AS m"));
+      expect(collected.length, "page 20 (500 matches in) is not within the first rows of the name order").toBeGreaterThan(0);
+      const plans = await plansOf(collected);
+      expectNoFullScan(plans);
+      expect(indexesUsed(plans)).toContain("idx_letters_search_text_trgm");
+    }
+  });
+
   it("reads the last pages of a common term from the end along an index, never sorting the match set", async () => {
     for (const sortBy of ["createdAt", "documentName"] as const) {
       const queries = await capture(async (letters) => {
