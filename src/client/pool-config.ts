@@ -22,3 +22,13 @@ export function poolConfigFor(config: DatabaseConfig): pg.PoolConfig {
     options: serverOptionsWithForcedSettings(config.serverOptions),
   };
 }
+
+/**
+ * The settings of a migration or import session: those of {@link poolConfigFor} without the package's
+ * statement and idle-in-transaction timeouts, which bound request-serving work. A migration's index
+ * build or an import's COPY can rightly take minutes; the server's or role's own settings still apply.
+ */
+export function maintenanceSessionConfigFor(config: DatabaseConfig): pg.ClientConfig {
+  const { statement_timeout: _statement, idle_in_transaction_session_timeout: _idle, ...session } = poolConfigFor(config);
+  return session;
+}

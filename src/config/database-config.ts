@@ -38,9 +38,11 @@ export interface DatabaseOptions {
   /**
    * Longest time one statement may run, in milliseconds, enforced by the server (`statement_timeout`,
    * the statement fails with SQLSTATE 57014); `0` sets none, leaving the server's or role's own setting
-   * (PostgreSQL's is off). Off by default because the same configuration runs migrations and imports,
-   * whose index builds and COPY can rightly take minutes: set it for the request-serving process.
-   * Overrides `DB_STATEMENT_TIMEOUT` (seconds). Defaults to `0`.
+   * (PostgreSQL's is off). A bound by default, so that a statement stuck behind a lock or a runaway
+   * plan fails with `QueryTimeoutError` instead of holding a request and a pooled connection forever;
+   * migrations and imports do not apply it (their index builds and COPY can rightly take minutes). Set
+   * `0` for a process whose own queries on `db.pool` legitimately run longer. Overrides
+   * `DB_STATEMENT_TIMEOUT` (seconds). Defaults to `60000`.
    */
   statementTimeoutMs?: number;
   /**
@@ -58,7 +60,8 @@ export interface DatabaseOptions {
    * `0` waits forever. The statement timeout cannot end a wait when the network itself stalls (the
    * server's cancel never arrives): this bound can. Must exceed {@link statementTimeoutMs} when both are
    * set, so that the server's cleaner cancel comes first. Overrides `DB_QUERY_TIMEOUT` (seconds).
-   * Defaults to `0`.
+   * Defaults to the statement timeout plus `10000` (70 s with the default statement timeout), or `0`
+   * when the statement timeout is `0`.
    */
   queryTimeoutMs?: number;
   /** TLS mode. Overrides `DB_SSL_MODE` and the URL's `sslmode`. Defaults to `"disable"`. */
@@ -133,9 +136,10 @@ export const DATABASE_DEFAULTS = Object.freeze({
   poolSize: 20,
   connectionTimeoutMs: 30_000,
   idleTimeoutMs: 300_000,
-  statementTimeoutMs: 0,
+  statementTimeoutMs: 60_000,
   idleInTransactionTimeoutMs: 60_000,
-  queryTimeoutMs: 0,
+  /** Added to the statement timeout for the default `queryTimeoutMs`, so the server's cancel comes first. */
+  queryTimeoutMarginMs: 10_000,
   sslMode: "disable" as SslMode,
   applicationName: "se-letters-db",
   preparedStatements: true,
@@ -198,10 +202,11 @@ export function resolveDatabaseConfig(options: DatabaseOptions = {}): DatabaseCo
   const statementTimeoutMs = timeoutMs(options.statementTimeoutMs, "statementTimeoutMs", "DB_STATEMENT_TIMEOUT", true);
   const idleInTransactionTimeoutMs = timeoutMs(options.idleInTransactionTimeoutMs, "idleInTransactionTimeoutMs", "DB_IDLE_IN_TRANSACTION_TIMEOUT", true);
   const queryTimeoutMs = timeoutMs(options.queryTimeoutMs, "queryTimeoutMs", "DB_QUERY_TIMEOUT", true);
-  if (queryTimeoutMs !== undefined && queryTimeoutMs > 0 && statementTimeoutMs !== undefined && queryTimeoutMs <= statementTimeoutMs) {
+  const effectiveStatementTimeoutMs = statementTimeoutMs ?? DATABASE_DEFAULTS.statementTimeoutMs;
+  if (queryTimeoutMs !== undefined && queryTimeoutMs > 0 && effectiveStatementTimeoutMs > 0 && queryTimeoutMs <= effectiveStatementTimeoutMs) {
     issues.push({
       variable: options.queryTimeoutMs !== undefined ? "queryTimeoutMs" : "DB_QUERY_TIMEOUT",
-      message: "must be longer than the statement timeout, so that PostgreSQL cancels a slow statement before the client drops its connection",
+      message: `must be longer than the statement timeout (${effectiveStatementTimeoutMs} ms), so that PostgreSQL cancels a slow statement before the client drops its connection`,
     });
   }
   const sslMode =
@@ -229,9 +234,9 @@ export function resolveDatabaseConfig(options: DatabaseOptions = {}): DatabaseCo
     poolSize: poolSize ?? DATABASE_DEFAULTS.poolSize,
     connectionTimeoutMs: connectionTimeoutMs ?? DATABASE_DEFAULTS.connectionTimeoutMs,
     idleTimeoutMs: idleTimeoutMs ?? DATABASE_DEFAULTS.idleTimeoutMs,
-    statementTimeoutMs: statementTimeoutMs ?? DATABASE_DEFAULTS.statementTimeoutMs,
+    statementTimeoutMs: effectiveStatementTimeoutMs,
     idleInTransactionTimeoutMs: idleInTransactionTimeoutMs ?? DATABASE_DEFAULTS.idleInTransactionTimeoutMs,
-    queryTimeoutMs: queryTimeoutMs ?? DATABASE_DEFAULTS.queryTimeoutMs,
+    queryTimeoutMs: queryTimeoutMs ?? (effectiveStatementTimeoutMs > 0 ? effectiveStatementTimeoutMs + DATABASE_DEFAULTS.queryTimeoutMarginMs : 0),
     sslMode: sslMode ?? DATABASE_DEFAULTS.sslMode,
     sslRootCert: tls.paths.rootCert,
     sslCert: tls.paths.cert,

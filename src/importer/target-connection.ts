@@ -1,5 +1,5 @@
 import pg from "pg";
-import { poolConfigFor } from "../client/pool-config.ts";
+import { maintenanceSessionConfigFor } from "../client/pool-config.ts";
 import { safeErrorReason } from "../client/safe-error-reason.ts";
 import { describeDatabaseTarget, resolveDatabaseConfig, type DatabaseOptions } from "../config/database-config.ts";
 import { DatabaseUnavailableError } from "../errors.ts";
@@ -21,7 +21,7 @@ export interface TargetConnection {
 export async function connectTarget(options: DatabaseOptions): Promise<TargetConnection> {
   const config = resolveDatabaseConfig(options);
   const target = describeDatabaseTarget(config);
-  const client = new pg.Client({ ...poolConfigFor(config), application_name: `${config.applicationName} import` });
+  const client = new pg.Client({ ...maintenanceSessionConfigFor(config), application_name: `${config.applicationName} import` });
   client.on("error", () => undefined);
   try {
     await client.connect();

@@ -1,5 +1,5 @@
 import pg from "pg";
-import { poolConfigFor } from "../client/pool-config.ts";
+import { maintenanceSessionConfigFor } from "../client/pool-config.ts";
 import { safeErrorReason } from "../client/safe-error-reason.ts";
 import { describeDatabaseTarget, type DatabaseConfig } from "../config/database-config.ts";
 import { DatabaseUnavailableError } from "../errors.ts";
@@ -19,7 +19,7 @@ export async function withMigrationLock<T>(
   work: (client: pg.Client) => Promise<T>,
   privileged: PrivilegedWork = MIGRATION_WORK,
 ): Promise<T> {
-  const client = new pg.Client(poolConfigFor(config));
+  const client = new pg.Client(maintenanceSessionConfigFor(config));
   try {
     await client.connect();
   } catch (error) {

@@ -7,11 +7,11 @@ const setting = async (db: Awaited<ReturnType<typeof database.connect>>, name: s
   (await db.pool.query<{ value: string }>("SELECT current_setting($1) AS value", [name])).rows[0]?.value;
 
 describe("connectDatabase: session timeouts", () => {
-  it("sets idle_in_transaction_session_timeout to a minute and leaves statement_timeout off by default", async () => {
+  it("sets idle_in_transaction_session_timeout and statement_timeout to a minute by default", async () => {
     const db = await database.connect();
     try {
       expect(await setting(db, "idle_in_transaction_session_timeout")).toBe("1min");
-      expect(await setting(db, "statement_timeout")).toBe("0");
+      expect(await setting(db, "statement_timeout")).toBe("1min");
     } finally {
       await db.close();
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { poolConfigFor } from "../../src/client/pool-config.ts";
+import { maintenanceSessionConfigFor, poolConfigFor } from "../../src/client/pool-config.ts";
 import { resolveDatabaseConfig } from "../../src/config/database-config.ts";
 
 describe("poolConfigFor", () => {
@@ -11,8 +11,16 @@ describe("poolConfigFor", () => {
     expect(poolConfigFor(config)).toMatchObject({ statement_timeout: 15_000, idle_in_transaction_session_timeout: 2_500 });
   });
 
-  it("sends the defaults: no statement timeout, a minute idle in a transaction", () => {
+  it("sends the defaults: a minute for a statement, a minute idle in a transaction", () => {
     const config = resolveDatabaseConfig({ databaseUrl: "postgresql://u@h/d", env: {} });
-    expect(poolConfigFor(config)).toMatchObject({ statement_timeout: 0, idle_in_transaction_session_timeout: 60_000 });
+    expect(poolConfigFor(config)).toMatchObject({ statement_timeout: 60_000, idle_in_transaction_session_timeout: 60_000 });
+  });
+
+  it("leaves the package's statement and idle-in-transaction timeouts out of migration and import sessions", () => {
+    const config = resolveDatabaseConfig({ databaseUrl: "postgresql://u@h/d", env: { DB_STATEMENT_TIMEOUT: "15" } });
+    const session = maintenanceSessionConfigFor(config);
+    expect(session).not.toHaveProperty("statement_timeout");
+    expect(session).not.toHaveProperty("idle_in_transaction_session_timeout");
+    expect(session).toMatchObject({ host: "h", database: "d", user: "u", options: poolConfigFor(config).options });
   });
 });

@@ -24,9 +24,9 @@ describe("resolveDatabaseConfig", () => {
       poolSize: 20,
       connectionTimeoutMs: 30_000,
       idleTimeoutMs: 300_000,
-      statementTimeoutMs: 0,
+      statementTimeoutMs: 60_000,
       idleInTransactionTimeoutMs: 60_000,
-      queryTimeoutMs: 0,
+      queryTimeoutMs: 70_000,
       sslMode: "disable",
       sslRootCert: undefined,
       sslCert: undefined,
@@ -42,8 +42,9 @@ describe("resolveDatabaseConfig", () => {
       poolSize: 20,
       connectionTimeoutMs: 30_000,
       idleTimeoutMs: 300_000,
-      statementTimeoutMs: 0,
+      statementTimeoutMs: 60_000,
       idleInTransactionTimeoutMs: 60_000,
+      queryTimeoutMarginMs: 10_000,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
