@@ -1,6 +1,7 @@
 import {
   DatabaseUnavailableError,
   ForeignKeyViolationError,
+  InsufficientPrivilegeError,
   NotFoundError,
   QueryTimeoutError,
   TransactionConflictError,
@@ -82,12 +83,19 @@ export function mapDatabaseError(error: unknown): unknown {
   if (facts.prismaCode === "P2025") {
     return new NotFoundError(facts.modelName === undefined ? "record" : lowerFirst(facts.modelName), undefined, { cause: error });
   }
+  if (facts.sqlState === "42501") {
+    return new InsufficientPrivilegeError(
+      targetOf(facts),
+      `PostgreSQL refused the statement for lack of privilege (SQLSTATE 42501): ${facts.messages[0] ?? "permission denied"}. ` +
+        "Writes need a login role granted se_letters_service; se_letters_readonly may only read (see se-letters-db roles).",
+      { cause: error },
+    );
+  }
   const timeout = timeoutKindOf(facts);
   if (timeout !== undefined) return new QueryTimeoutError(timeout, { cause: error });
   if (facts.sqlState === "40P01" || facts.sqlState === "40001") return new TransactionConflictError(facts.sqlState, 1, { cause: error });
   if (isUnavailable(facts)) {
-    const target = facts.host === undefined ? "the configured server" : `${facts.host}${facts.port === undefined ? "" : `:${facts.port}`}`;
-    return new DatabaseUnavailableError(target, unavailableReason(facts), { cause: error });
+    return new DatabaseUnavailableError(targetOf(facts), unavailableReason(facts), { cause: error });
   }
   return error;
 }
@@ -126,6 +134,10 @@ export async function withMappedErrors<T>(work: () => Promise<T>): Promise<T> {
   } catch (error) {
     throw mapDatabaseError(error);
   }
+}
+
+function targetOf(facts: ErrorFacts): string {
+  return facts.host === undefined ? "the configured server" : `${facts.host}${facts.port === undefined ? "" : `:${facts.port}`}`;
 }
 
 function timeoutKindOf(facts: ErrorFacts): QueryTimeoutError["timeout"] | undefined {

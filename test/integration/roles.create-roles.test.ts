@@ -262,9 +262,9 @@ describe("the read-only role", () => {
       expect((await letters.searchByCursor({ rangeLabel: "TeSys D" })).data.map((row) => row.id)).toContain(id);
       expect((await letters.getStatistics()).totalLetters).toBeGreaterThanOrEqual(1);
       expect(await checkDatabaseHealth(db)).toMatchObject({ healthy: true });
-      await expect(letters.create(letter("ro-b"))).rejects.toThrow(/permission denied/);
-      await expect(letters.setStatus(id, "failed")).rejects.toThrow(/permission denied/);
-      await expect(letters.delete(id)).rejects.toThrow(/permission denied/);
+      await expect(letters.create(letter("ro-b"))).rejects.toMatchObject({ code: "INSUFFICIENT_PRIVILEGE", message: expect.stringMatching(/permission denied.*se_letters_service/) as unknown as string });
+      await expect(letters.setStatus(id, "failed")).rejects.toMatchObject({ code: "INSUFFICIENT_PRIVILEGE", message: expect.stringMatching(/permission denied.*se_letters_service/) as unknown as string });
+      await expect(letters.delete(id)).rejects.toMatchObject({ code: "INSUFFICIENT_PRIVILEGE", message: expect.stringMatching(/permission denied.*se_letters_service/) as unknown as string });
     } finally {
       await db.close();
     }
