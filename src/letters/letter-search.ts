@@ -134,14 +134,14 @@ const TABLE_ORDERED_KEYS: ReadonlySet<LetterFilters["sortBy"]> = new Set(["creat
  * Whether a walk along the sort index must be bounded: the search tests a filter on the table and its
  * order is not the table's, so each row walked is a random read of the table (about 10 µs), and a term
  * that goes with the sort key (names begin with the product code) can put its first match a million
- * rows in. Such a page is walked for at most {@link BOUNDED_WALK_ROWS} rows, then found by collecting
- * every match and sorting them (see `offset-page.ts`).
+ * rows in. Such a page is walked for a bounded number of rows (see `offset-page.ts`), then found by
+ * collecting every match and sorting them.
  */
 export function needsBoundedWalk(filters: LetterFilters): boolean {
   return !walksIndexOnly(filters) && !TABLE_ORDERED_KEYS.has(filters.sortBy);
 }
 
-/** The most rows a bounded walk reads (about 20 ms of random reads): page 1 of a term in 1.25% of letters. */
+/** The fewest rows a bounded walk reads (about 20 ms of random reads): page 1 of a term in 1.25% of letters. */
 export const BOUNDED_WALK_ROWS = 2000;
 
 /**

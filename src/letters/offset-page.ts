@@ -16,7 +16,7 @@ import {
 import type { Queryable } from "./letter-store.ts";
 import type { LetterPage } from "./letter-types.ts";
 import { parseInput } from "./parse-input.ts";
-import { COUNT_WHEN_ESTIMATE_BELOW, searchTotal, type SearchTotal, type TotalBound } from "./search-total.ts";
+import { COUNT_WHEN_ESTIMATE_BELOW, estimateMatches, searchTotal, type SearchTotal, type TotalBound } from "./search-total.ts";
 
 /** Default {@link OffsetPageOptions.maxOffset}: page 4,000 of 25 letters, from either end. */
 export const DEFAULT_MAX_OFFSET = 100_000;
@@ -91,13 +91,16 @@ export async function readOffsetPage(client: Queryable, filters: LetterFilters, 
 
   // An estimated total numbers at least one refused page between the pages of the two windows, so that
   // paging on from the last page of one window never skips letters (see estimatedTotalFloor).
+  let estimated: Promise<number> | undefined;
+  const estimate = () => (estimated ??= estimateMatches(client, filters));
+  const readRows = (from: ReadFrom, skip: number, take: number) => readPageRows(client, filters, from, skip, take, estimate);
   const totalOf = async (atLeast: number): Promise<SearchTotal> => {
-    const total = await searchTotal(client, filters, atLeast, totalBound(window, indexOnly));
+    const total = await searchTotal(client, filters, atLeast, totalBound(window, indexOnly), await estimate());
     return total.totalExact ? total : { total: Math.max(total.total, estimatedTotalFloor(window, limit)), totalExact: false };
   };
 
   if (offset < window) {
-    const rows = await readRows(client, filters, "start", offset, limit);
+    const rows = await readRows("start", offset, limit);
     if (rows.length === limit) return result(rows, await totalOf(offset + limit));
     // A short page (or an empty first page) is the end of the results: its position is the total.
     if (rows.length > 0 || page === 1) return result(rows, exactly(offset + rows.length));
@@ -105,18 +108,18 @@ export async function readOffsetPage(client: Queryable, filters: LetterFilters, 
   }
 
   const total = await totalOf(0);
-  if (total.totalExact) return result(await readExactPageFromEnd(client, filters, offset, total.total), total);
+  if (total.totalExact) return result(await readExactPageFromEnd(readRows, offset, limit, total.total), total);
 
   const totalPages = Math.ceil(total.total / limit);
   if (page > totalPages) return result([], total);
   const skip = (totalPages - page) * limit;
   if (skip >= window) throw tooDeep(page, limit, window, indexOnly, totalPages);
-  const rows = await readRows(client, filters, "end", skip, limit);
+  const rows = await readRows("end", skip, limit);
   if (rows.length === limit) return result(rows, total);
   // The estimate was far above the true total: the walk from the end ran out of letters, which gives the
   // true total; read the page where it really is (if it exists).
   const exact = rows.length > 0 ? skip + rows.length : await countUpTo(client, filters, skip);
-  return result(await readExactPageFromEnd(client, filters, offset, exact), exactly(exact));
+  return result(await readExactPageFromEnd(readRows, offset, limit, exact), exactly(exact));
 }
 
 /**
@@ -124,25 +127,48 @@ export async function readOffsetPage(client: Queryable, filters: LetterFilters, 
  * the page is past the end. Called when `offset` is beyond the window from the start while the total is
  * at most twice the window, so the walk from the end skips fewer rows than the window.
  */
-async function readExactPageFromEnd(client: Queryable, filters: LetterFilters, offset: number, total: number): Promise<LetterRow[]> {
+async function readExactPageFromEnd(
+  readRows: (from: ReadFrom, skip: number, take: number) => Promise<LetterRow[]>,
+  offset: number,
+  limit: number,
+  total: number,
+): Promise<LetterRow[]> {
   if (offset >= total) return [];
-  const end = Math.min(offset + filters.limit, total);
-  return readRows(client, filters, "end", total - end, end - offset);
+  const end = Math.min(offset + limit, total);
+  return readRows("end", total - end, end - offset);
 }
 
 /**
  * Rows `skip` to `skip + take` of the order read from `from`. A walk that may have to read the table at
- * random (see `needsBoundedWalk`) reads at most `BOUNDED_WALK_ROWS` rows; when the page is not among
- * them, the page is found by collecting and sorting every match instead.
+ * random (see `needsBoundedWalk`) reads at most as many rows as collecting every match would cost (see
+ * `boundedWalkRows`); when the page is not among them, it is found by collecting and sorting the
+ * matches instead, so such a page costs at most about twice the better of the two.
  */
-async function readRows(client: Queryable, filters: LetterFilters, from: ReadFrom, skip: number, take: number): Promise<LetterRow[]> {
+async function readPageRows(
+  client: Queryable,
+  filters: LetterFilters,
+  from: ReadFrom,
+  skip: number,
+  take: number,
+  estimate: () => Promise<number>,
+): Promise<LetterRow[]> {
   if (!needsBoundedWalk(filters)) return client.$queryRaw<LetterRow[]>(offsetPageQuery(filters, from, skip, take));
-  const [walk] = await client.$queryRaw<{ walked: number; ids: number[] }[]>(boundedWalkQuery(filters, from, skip, take, BOUNDED_WALK_ROWS));
+  const rows = boundedWalkRows(await estimate());
+  const [walk] = await client.$queryRaw<{ walked: number; ids: number[] }[]>(boundedWalkQuery(filters, from, skip, take, rows));
   const { walked = 0, ids = [] } = walk ?? {};
-  if (ids.length === take || walked < BOUNDED_WALK_ROWS) {
+  if (ids.length === take || walked < rows) {
     return ids.length === 0 ? [] : client.$queryRaw<LetterRow[]>(lettersByIdsQuery(filters, ids));
   }
   return client.$queryRaw<LetterRow[]>(collectedPageQuery(filters, from, skip, take));
+}
+
+/**
+ * How many rows a bounded walk reads: half the expected matches (a row walked is a random read of the
+ * table, about twice what a collected match costs, read in table order), at least `BOUNDED_WALK_ROWS`
+ * (a match set that small is collected in a few ms anyway) and at most ten times that.
+ */
+function boundedWalkRows(expectedMatches: number): number {
+  return Math.min(10 * BOUNDED_WALK_ROWS, Math.max(BOUNDED_WALK_ROWS, Math.round(expectedMatches / 2)));
 }
 
 /** The number of matches, counting at most `bound` (exact when the caller knows there are at most that many). */

@@ -45,11 +45,10 @@ export interface TotalBound {
 
 /**
  * The total of a search whose page did not already tell it: counted exactly when at most
- * `bound.exactUpTo` letters match, otherwise the planner's estimate (never below `exactUpTo + 1`, and
+ * `bound.exactUpTo` letters match, otherwise `estimate`, the planner's (never below `exactUpTo + 1`, and
  * never below `atLeast`, what the pages up to this one prove).
  */
-export async function searchTotal(client: Queryable, filters: LetterFilters, atLeast: number, bound: TotalBound): Promise<SearchTotal> {
-  const estimate = await estimateMatches(client, filters);
+export async function searchTotal(client: Queryable, filters: LetterFilters, atLeast: number, bound: TotalBound, estimate: number): Promise<SearchTotal> {
   if (estimate < bound.countWhenEstimateBelow) {
     const [row] = await client.$queryRaw<{ total: number }[]>(boundedCountQuery(filters, bound.exactUpTo + 1));
     const counted = row?.total ?? 0;
