@@ -70,10 +70,11 @@ export class DatabaseUnavailableError extends DatabaseError {
 
 /**
  * Which limit a {@link QueryTimeoutError} hit: the server's `statement_timeout`, its `lock_timeout`, its
- * `idle_in_transaction_session_timeout` (the server ended the session), or the client's own bound on
- * waiting for the server's answer (`queryTimeoutMs`, for a stalled network).
+ * `idle_in_transaction_session_timeout` (the server ended the session), the client's own bound on
+ * waiting for the server's answer (`queryTimeoutMs`, for a stalled network), or Prisma's bound on a whole
+ * interactive transaction (`transaction`, which `connectDatabase` sets to `queryTimeoutMs`).
  */
-export type QueryTimeoutKind = "statement" | "lock" | "idle-in-transaction" | "client";
+export type QueryTimeoutKind = "statement" | "lock" | "idle-in-transaction" | "client" | "transaction";
 
 const TIMEOUT_ADVICE: Readonly<Record<QueryTimeoutKind, string>> = {
   statement:
@@ -88,6 +89,9 @@ const TIMEOUT_ADVICE: Readonly<Record<QueryTimeoutKind, string>> = {
   client:
     "No answer came from PostgreSQL within queryTimeoutMs (DB_QUERY_TIMEOUT): the network or the server stalled, and the connection was dropped. " +
     "Raise queryTimeoutMs if statements legitimately take that long.",
+  transaction:
+    "The transaction ran longer than its interactive transaction timeout (Prisma P2028; connectDatabase sets it to queryTimeoutMs, DB_QUERY_TIMEOUT) and was rolled back. " +
+    "Split the work into smaller transactions, raise queryTimeoutMs, or pass { timeout } to your own $transaction call.",
 };
 
 /** A statement or transaction was ended by a timeout. The message says which one and how to raise it. */

@@ -8,6 +8,9 @@ import { preparedStatementName } from "./prepared-statement.ts";
 import { PooledPgClient } from "./pooled-pg-client.ts";
 import { safeErrorReason } from "./safe-error-reason.ts";
 
+/** Prisma needs a number for its transaction timeout: a day stands for "no bound" (`queryTimeoutMs` 0). */
+const UNBOUNDED_TRANSACTION_MS = 86_400_000;
+
 /** Options of {@link connectDatabase}: the connection settings, plus what to do with background pool errors. */
 export interface ConnectOptions extends DatabaseOptions {
   /**
@@ -70,7 +73,13 @@ export async function connectDatabase(options: ConnectOptions = {}): Promise<Dat
   const adapter = new PrismaPg(pool, config.preparedStatements ? { statementNameGenerator } : {});
   // Prisma gives up starting a transaction after 2 s by default, while a query waits connectionTimeoutMs
   // for a pool connection: a transaction waits as long (the pool's own timeout fires first, with its error).
-  const prisma = new PrismaClient({ adapter, transactionOptions: { maxWait: config.connectionTimeoutMs + 1_000 } });
+  // Prisma also ends an interactive transaction after 5 s by default, which a large create outlives on a
+  // busy server: the bound is the client's query timeout instead (none when that is off).
+  const transactionOptions = {
+    maxWait: config.connectionTimeoutMs + 1_000,
+    timeout: config.queryTimeoutMs > 0 ? config.queryTimeoutMs : UNBOUNDED_TRANSACTION_MS,
+  };
+  const prisma = new PrismaClient({ adapter, transactionOptions });
   let closing: Promise<void> | undefined;
   return Object.freeze({
     prisma,

@@ -42,6 +42,8 @@ const UNAVAILABLE_NODE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ENOTFOUND
 const UNAVAILABLE_MESSAGES = /timeout exceeded when trying to connect|Connection terminated|Can't reach database server|Client has encountered a connection error/i;
 // node-postgres's own bound on waiting for an answer (`query_timeout`, set from queryTimeoutMs).
 const CLIENT_TIMEOUT_MESSAGE = /^Query read timeout$/;
+// Prisma's interactive transaction outlived its `timeout` (P2028; the same code also covers other transaction API errors).
+const EXPIRED_TRANSACTION_MESSAGE = /expired transaction|timeout for this transaction/i;
 
 /**
  * How a call failed to get through to PostgreSQL, which decides what may be retried:
@@ -145,6 +147,7 @@ function timeoutKindOf(facts: ErrorFacts): QueryTimeoutError["timeout"] | undefi
   if (facts.sqlState === "55P03" && facts.messages.some((message) => /lock timeout/i.test(message))) return "lock";
   if (facts.sqlState === "25P03") return "idle-in-transaction";
   if (facts.messages.some((message) => CLIENT_TIMEOUT_MESSAGE.test(message))) return "client";
+  if (facts.prismaCode === "P2028" && facts.messages.some((message) => EXPIRED_TRANSACTION_MESSAGE.test(message))) return "transaction";
   return undefined;
 }
 

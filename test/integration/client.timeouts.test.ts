@@ -104,3 +104,42 @@ describe("idle-in-transaction timeout", () => {
     }
   });
 });
+
+describe("interactive transaction timeout", () => {
+  it("bounds a whole transaction by queryTimeoutMs instead of Prisma's 5 s; its expiry maps to QueryTimeoutError and rolls back", async () => {
+    const db = await database.connect({ poolSize: 1, statementTimeoutMs: 0, queryTimeoutMs: 400 });
+    try {
+      const before = await database.sql<{ count: number }>("SELECT count(*)::int AS count FROM letters");
+      // No statement is in flight while the transaction idles, so only the transaction's own bound can fire.
+      const outcome = await db.prisma
+        .$transaction(async (tx) => {
+          await tx.$executeRaw`INSERT INTO letters (document_name, source_file_path) VALUES ('tx-timeout.pdf', '/tx-timeout.pdf')`;
+          await sleep(900);
+          await tx.$queryRaw`SELECT 1`;
+        })
+        .catch((caught: unknown) => caught);
+      const error = mapDatabaseError(outcome);
+      expect(error).toBeInstanceOf(QueryTimeoutError);
+      expect(error).toMatchObject({ code: "QUERY_TIMEOUT", timeout: "transaction" });
+      expect((error as Error).message).toMatch(/queryTimeoutMs, DB_QUERY_TIMEOUT/);
+      expect(await database.sql<{ count: number }>("SELECT count(*)::int AS count FROM letters")).toEqual(before);
+      // The connection is usable afterwards, and a short transaction still commits.
+      await db.prisma.$transaction(async (tx) => tx.$queryRaw`SELECT 1`);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it("lets a transaction outlive Prisma's 5 s default when queryTimeoutMs allows it", async () => {
+    const db = await database.connect({ poolSize: 1, statementTimeoutMs: 0, queryTimeoutMs: 20_000 });
+    try {
+      const result = await db.prisma.$transaction(async (tx) => {
+        await sleep(5_500);
+        return tx.$queryRaw<{ one: number }[]>`SELECT 1::int AS one`;
+      });
+      expect(result).toEqual([{ one: 1 }]);
+    } finally {
+      await db.close();
+    }
+  });
+});
