@@ -5,8 +5,8 @@ const REPLIES = new Map<string, Map<string, number>>();
 
 /**
  * What a setup's web app knows of each search for its "last page" link: `totalPages` of its latest reply
- * to that search. A request for page `"last"` asks for the page the setup itself reported (ours: numbered
- * back from an estimate when the total is one; seeds: from COUNT(*)). Shared by the drivers of one setup.
+ * to that search (the seeds' web app, whose total is a COUNT(*); ours asks for page -1 instead). Shared
+ * by the drivers of one setup.
  */
 export class LastPages {
   readonly #totalPages: Map<string, number>;

@@ -21,8 +21,8 @@ export interface DeepPosition {
 }
 
 /**
- * One web-app request. `op` names its row in the result tables. An offset page `"last"` is the page the
- * web app's "last page" link names: `totalPages` of the setup's latest reply for the same search.
+ * One web-app request. `op` names its row in the result tables. An offset page `"last"` is what the web
+ * app's "last page" link asks for: page -1 for ours, `totalPages` of the latest reply for the seeds.
  */
 export type ReadRequest =
   | { op: string; kind: "offset"; spec: SearchSpec; page: number | "last" }

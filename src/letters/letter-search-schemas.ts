@@ -75,8 +75,16 @@ function checkDateRange(input: unknown, context: z.RefinementCtx): void {
 export const letterSearchInputSchema = z
   .strictObject({
     ...filterShape,
-    /** 1-based page number, at most 1,000,000. Defaults to 1. */
-    page: z.int("must be an integer").min(1, "must be at least 1").max(1_000_000).default(1),
+    /**
+     * 1-based page number, at most 1,000,000; or counted back from the end: -1 is the last page, -2 the
+     * one before (a "last page" link that holds however the estimated total moves). Defaults to 1.
+     */
+    page: z
+      .int("must be an integer")
+      .min(-1_000_000, "must be at least -1,000,000")
+      .max(1_000_000, "must be at most 1,000,000")
+      .refine((page) => page !== 0, "must not be 0 (pages count from 1, or back from -1 for the last)")
+      .default(1),
   })
   .superRefine(checkDateRange, { when: (payload) => typeof payload.value === "object" && payload.value !== null });
 

@@ -65,13 +65,16 @@ export function resolveOffsetWindows(options: OffsetPageOptions = {}): OffsetWin
 }
 
 /**
- * Reads page `page` of a search. Pages within the window from the start are read forwards; the others
- * from the end, backwards, so that a last page costs what a first page costs. A total is counted
- * exactly up to twice the window (then the two windows cover every page, and each page is where it
- * would be read from the start); beyond it, the total is the planner's estimate and pages near the end
- * are numbered back from `totalPages`: page `totalPages` holds the last `limit` letters.
+ * Reads page `page` of a search; a negative `page` counts back from the end (-1 is the last page).
+ * Pages within the window from the start are read forwards; the others from the end, backwards, so
+ * that a last page costs what a first page costs. A total is counted exactly up to twice the window
+ * (then the two windows cover every page, and each page is where it would be read from the start);
+ * beyond it, the total is the planner's estimate and pages near the end are numbered back from
+ * `totalPages`: page `totalPages` holds the last `limit` letters.
  *
- * A page past the end comes back empty with the exact total. A page beyond both windows is refused.
+ * A page past the end of an exact total comes back empty, with the total; a page number past an
+ * estimated `totalPages` (the estimate moved since the caller saw it) returns the last page, with its
+ * number in `page`. A page before the first (a negative `page` beyond the start) comes back empty.
  *
  * @throws {ValidationError} when the page is beyond both windows.
  */
@@ -79,47 +82,53 @@ export async function readOffsetPage(client: Queryable, filters: LetterFilters, 
   const { limit } = filters;
   const indexOnly = walksIndexOnly(filters);
   const window = indexOnly ? windows.maxOffset : windows.maxFilteredOffset;
-  const offset = (page - 1) * limit;
-  const result = (rows: LetterRow[], { total, totalExact }: SearchTotal): LetterPage => ({
+  const result = (served: number, rows: LetterRow[], { total, totalExact }: SearchTotal): LetterPage => ({
     data: rows.map(toLetterRecord),
     total,
     totalExact,
-    page,
+    page: served,
     limit,
     totalPages: Math.ceil(total / limit),
   });
 
-  // An estimated total numbers at least one refused page between the pages of the two windows, so that
-  // paging on from the last page of one window never skips letters (see estimatedTotalFloor).
   let estimated: Promise<number> | undefined;
   const estimate = () => (estimated ??= estimateMatches(client, filters));
   const readRows = (from: ReadFrom, skip: number, take: number) => readPageRows(client, filters, from, skip, take, estimate);
+  // An estimated total numbers at least one refused page between the pages of the two windows, so that
+  // paging on from the last page of one window never skips letters (see estimatedTotalFloor).
   const totalOf = async (atLeast: number): Promise<SearchTotal> => {
     const total = await searchTotal(client, filters, atLeast, totalBound(window, indexOnly), await estimate());
     return total.totalExact ? total : { total: Math.max(total.total, estimatedTotalFloor(window, limit)), totalExact: false };
   };
 
-  if (offset < window) {
+  const fromStart = async (served: number): Promise<LetterPage> => {
+    const offset = (served - 1) * limit;
     const rows = await readRows("start", offset, limit);
-    if (rows.length === limit) return result(rows, await totalOf(offset + limit));
+    if (rows.length === limit) return result(served, rows, await totalOf(offset + limit));
     // A short page (or an empty first page) is the end of the results: its position is the total.
-    if (rows.length > 0 || page === 1) return result(rows, exactly(offset + rows.length));
-    return result([], exactly(await countUpTo(client, filters, offset)));
-  }
+    if (rows.length > 0 || served === 1) return result(served, rows, exactly(offset + rows.length));
+    return result(served, [], exactly(await countUpTo(client, filters, offset)));
+  };
 
+  const withTotal = async (requested: number, total: SearchTotal): Promise<LetterPage> => {
+    const totalPages = Math.ceil(total.total / limit);
+    if (requested < 1) return result(page, [], total);
+    if ((requested - 1) * limit < window) return fromStart(requested);
+    if (total.totalExact) return result(requested, await readExactPageFromEnd(readRows, (requested - 1) * limit, limit, total.total), total);
+    const served = Math.min(requested, totalPages);
+    const skip = (totalPages - served) * limit;
+    if (skip >= window) throw tooDeep(page, limit, window, indexOnly, totalPages);
+    const rows = await readRows("end", skip, limit);
+    if (rows.length === limit) return result(served, rows, total);
+    // The estimate was far above the true total: the walk from the end ran out of letters, which gives the
+    // true total; read the page where it really is (if it exists).
+    const exact = rows.length > 0 ? skip + rows.length : await countUpTo(client, filters, skip);
+    return result(served, await readExactPageFromEnd(readRows, (served - 1) * limit, limit, exact), exactly(exact));
+  };
+
+  if (page > 0 && (page - 1) * limit < window) return fromStart(page);
   const total = await totalOf(0);
-  if (total.totalExact) return result(await readExactPageFromEnd(readRows, offset, limit, total.total), total);
-
-  const totalPages = Math.ceil(total.total / limit);
-  if (page > totalPages) return result([], total);
-  const skip = (totalPages - page) * limit;
-  if (skip >= window) throw tooDeep(page, limit, window, indexOnly, totalPages);
-  const rows = await readRows("end", skip, limit);
-  if (rows.length === limit) return result(rows, total);
-  // The estimate was far above the true total: the walk from the end ran out of letters, which gives the
-  // true total; read the page where it really is (if it exists).
-  const exact = rows.length > 0 ? skip + rows.length : await countUpTo(client, filters, skip);
-  return result(await readExactPageFromEnd(readRows, offset, limit, exact), exactly(exact));
+  return withTotal(page > 0 ? page : Math.ceil(total.total / limit) + 1 + page, total);
 }
 
 /**

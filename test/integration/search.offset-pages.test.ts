@@ -122,10 +122,13 @@ async function checkEveryPage(letters: LetterRepository, input: LetterSearchInpu
   // With an estimate, at least one page between the windows is refused: paging on from the last page served
   // from the start never jumps to a page read from the end, over letters never shown.
   if (!totalExact) expect(refused, "no refused page between the windows").toBeGreaterThan(0);
-  // totalPages leads to letters; the page after it is past the end, empty, and says what the total is.
-  expect((await letters.search({ ...input, limit: LIMIT, page: totalPages })).data.length).toBeGreaterThan(0);
+  // totalPages leads to letters, and so does -1, the same page counted from the end.
+  const last = await letters.search({ ...input, limit: LIMIT, page: totalPages });
+  expect(last.data.length).toBeGreaterThan(0);
+  expect(await letters.search({ ...input, limit: LIMIT, page: -1 })).toEqual(last);
+  // The page after it is past the end: empty with an exact total; the last page again with an estimated one.
   const past = await letters.search({ ...input, limit: LIMIT, page: totalPages + 1 });
-  expect(past).toMatchObject({ data: [], total, totalExact, totalPages });
+  expect(past).toEqual(totalExact ? { ...last, data: [], page: totalPages + 1 } : last);
   return { exact: totalExact, refused };
 }
 
@@ -200,6 +203,36 @@ describe("search() by page number", () => {
         const { totalPages } = await letters.search({ query: "needle", sortBy: "documentName", sortOrder, limit: LIMIT });
         expect(ids(await letters.search({ query: "needle", sortBy: "documentName", sortOrder, limit: LIMIT, page: totalPages }))).toEqual(expected.slice(-LIMIT));
       }
+    });
+  });
+
+  it("counts negative pages back from the end: -1 is the last page however the estimate moves, -k the k-th from the end", async () => {
+    await inRolledBackTransaction(WINDOWS, async (letters, tx) => {
+      const before = await letters.search({ limit: LIMIT });
+      expect(before.totalExact).toBe(false);
+      // New letters make the table longer: the estimate, and with it totalPages, grows.
+      await tx.$executeRawUnsafe("INSERT INTO letters (document_name, source_file_path) SELECT 'later-' || i, '/later/' || i FROM generate_series(1, 700) AS i");
+      const expected = await (async () =>
+        (await tx.$queryRawUnsafe<{ id: number }[]>("SELECT id FROM letters ORDER BY created_at DESC, id DESC")).map((row) => row.id))();
+      const last = await letters.search({ limit: LIMIT, page: -1 });
+      expect(last.totalPages).toBeGreaterThan(before.totalPages);
+      expect(last.page).toBe(last.totalPages);
+      expect(ids(last)).toEqual(expected.slice(-LIMIT));
+      for (const back of [2, 5, 9]) {
+        const page = await letters.search({ limit: LIMIT, page: -back });
+        expect(page.page).toBe(last.totalPages + 1 - back);
+        expect(ids(page)).toEqual(expected.slice(expected.length - back * LIMIT, expected.length - (back - 1) * LIMIT));
+      }
+      // The old last page number is now beyond the window from the end: refused, naming the pages served.
+      expect((await refusal(letters, { limit: LIMIT, page: before.totalPages })).issues[0]!.message).toContain(`to ${last.totalPages} are served`);
+      expect((await refusal(letters, { limit: LIMIT, page: -10 })).issues[0]!.message).toContain("use searchByCursor");
+    });
+    await withRepository(WINDOWS, async (letters) => {
+      // An exact total: -1 is the (short) last page, and a page before the first is empty.
+      expect(await letters.search({ query: "rareword", limit: LIMIT, page: -1 })).toMatchObject({ page: 5, total: 30, totalExact: true, data: { length: 2 } });
+      expect(await letters.search({ query: "rareword", limit: LIMIT, page: -5 })).toMatchObject({ page: 1, data: { length: 7 } });
+      expect(await letters.search({ query: "rareword", limit: LIMIT, page: -6 })).toMatchObject({ page: -6, total: 30, totalExact: true, data: [] });
+      expect(await refusal(letters, { page: 0 })).toBeInstanceOf(ValidationError);
     });
   });
 
