@@ -205,8 +205,10 @@ export class LetterRepository {
    * `total` is exact up to twice the window (`EXACT_TOTAL_LIMIT`, 2,000, for a text search); beyond
    * that it is PostgreSQL's planner estimate and `totalExact` is `false`, because an exact count of a
    * large match set costs a scan of all of it; then pages near the end are numbered back from
-   * `totalPages`, whose page holds the last `limit` letters. A page past the end comes back empty, with
-   * the exact total.
+   * `totalPages`, whose page holds the last `limit` letters. `page: -1` is the last page (-2 the one
+   * before), however the estimate moved since the caller's last reply: use it for a "last page" link.
+   * A page past the end of an exact total comes back empty, with the total; a page number past an
+   * estimated `totalPages` returns the last page (its number in `page`).
    *
    * @throws {ValidationError} when a filter, the sort key or direction, `page` or `limit` (1–100) is
    *   invalid, or when `page` is beyond both windows (the message names the pages served).
