@@ -206,7 +206,7 @@ export function resolveDatabaseConfig(options: DatabaseOptions = {}): DatabaseCo
   if (queryTimeoutMs !== undefined && queryTimeoutMs > 0 && effectiveStatementTimeoutMs > 0 && queryTimeoutMs <= effectiveStatementTimeoutMs) {
     issues.push({
       variable: options.queryTimeoutMs !== undefined ? "queryTimeoutMs" : "DB_QUERY_TIMEOUT",
-      message: `must be longer than the statement timeout (${effectiveStatementTimeoutMs} ms), so that PostgreSQL cancels a slow statement before the client drops its connection`,
+      message: `must be longer than the statement timeout (${effectiveStatementTimeoutMs} ms), so that PostgreSQL cancels a slow statement before the client drops its connection: lower the statement timeout too (statementTimeoutMs, DB_STATEMENT_TIMEOUT), or set it to 0`,
     });
   }
   const sslMode =
