@@ -54,6 +54,9 @@ image=$(scripts/build-test-postgres-image.sh)
 echo "== test image $image ready in $((SECONDS - step)) s"
 
 export TEST_POSTGRES_IMAGE=$image TEST_REQUIRE_TESTCONTAINERS=1 TESTCONTAINERS_RYUK_DISABLED=true
+# Reach the container through its port published on loopback. Inside a container (/.dockerenv) Testcontainers
+# would otherwise use the bridge gateway's private address: tests send traffic to loopback only.
+export TESTCONTAINERS_HOST_OVERRIDE=${TESTCONTAINERS_HOST_OVERRIDE:-127.0.0.1}
 unset TEST_DATABASE_URL
 
 step=$SECONDS
