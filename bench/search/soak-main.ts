@@ -9,7 +9,7 @@ import { comparisonTable, describeMachine } from "./report.ts";
 import { createSoakCluster } from "./soak-cluster.ts";
 import { judgeHeapTrend, sampleMemory, type MemorySample } from "./soak-memory.ts";
 import { parseSoakOptions } from "./soak-options.ts";
-import { normalBounds, phases, recoveries } from "./soak-recovery.ts";
+import { NORMAL_WINDOW_SECONDS, normalBounds, phases, recoveries } from "./soak-recovery.ts";
 import { errorKindLines, memoryLines, minuteLine, phaseTable, recoveryLines } from "./soak-report.ts";
 import { TimelineRecorder } from "./soak-timeline.ts";
 import { loadWorkloadData } from "./workload.ts";
@@ -121,7 +121,7 @@ async function main(): Promise<void> {
       console.log(`\n== errors by kind per phase (class(code) <- what it wraps)`);
       for (const line of errorKindLines(timeline, phaseList)) console.log(line);
       console.log(`\n== per minute: requests, and the client process's memory at its end (this process: load generator + library)`);
-      for (const line of memoryLines(timeline, memory, judgeHeapTrend(memory, events.map((event) => event.startedAt)))) console.log(line);
+      for (const line of memoryLines(timeline, memory, judgeHeapTrend(memory, events.map((event) => ({ from: event.startedAt, to: event.endedAt + NORMAL_WINDOW_SECONDS }))))) console.log(line);
       console.log(`\n== whole run per operation`);
       for (const line of comparisonTable(timeline, undefined)) console.log(line);
       console.log(

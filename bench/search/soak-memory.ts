@@ -45,7 +45,7 @@ export interface HeapTrend {
   /** Growth counts as a trend over this many MB: max(2 MB, 10% of firstMb). */
   thresholdMb: number;
   growing: boolean;
-  /** Change of heap after GC over each minute in which a fault began (minute → MB). */
+  /** Change of heap after GC over each minute that overlaps a fault (minute → MB). */
   faultMinuteSteps: { minute: number; mb: number }[];
   /** Mean change per minute over the other minutes (the first has no previous sample), less the bench's samples' growth. */
   steadyMbPerMinute: number;
@@ -55,11 +55,11 @@ export interface HeapTrend {
  * Judges a growth trend from the heap after GC (heap used when node runs without --expose-gc): the mean of
  * the last third of the minutes against the mean of the first third, less the bench's own retained
  * latencies; growth over max(2 MB, 10%) is a trend. One minute of noise cannot make a trend: each side
- * averages a third of the run. The change is also split between the minutes in which a fault began
- * (`faultSeconds`) and the steady minutes, so that a step at a fault (a one-time allocation, or a leak per
- * fault) is told apart from growth under steady load.
+ * averages a third of the run. The change is also split between the minutes that overlap a fault (its
+ * `from`-`to` seconds) and the steady minutes, so that a step at a fault (a one-time allocation, or a leak
+ * per fault) is told apart from growth under steady load.
  */
-export function judgeHeapTrend(samples: readonly MemorySample[], faultSeconds: readonly number[]): HeapTrend | null {
+export function judgeHeapTrend(samples: readonly MemorySample[], faults: readonly { from: number; to: number }[]): HeapTrend | null {
   if (samples.length < 2) return null;
   const heap = (sample: MemorySample) => (Number.isNaN(sample.heapAfterGcMb) ? sample.heapUsedMb : sample.heapAfterGcMb);
   const third = Math.max(1, Math.floor(samples.length / 3));
@@ -82,7 +82,7 @@ export function judgeHeapTrend(samples: readonly MemorySample[], faultSeconds: r
     const previous = samples[index - 1];
     if (!previous) return;
     const step = heap(sample) - heap(previous);
-    const hasFault = faultSeconds.some((second) => second >= previous.minute * 60 && second < sample.minute * 60);
+    const hasFault = faults.some((fault) => fault.from < sample.minute * 60 && fault.to >= previous.minute * 60);
     if (hasFault) faultMinuteSteps.push({ minute: sample.minute, mb: step });
     else steadySteps.push(step - (sample.benchSamplesMb - previous.benchSamplesMb));
   });

@@ -78,7 +78,7 @@ export function memoryLines(timeline: TimelineRecorder, samples: readonly Memory
     `growth trend${gcNote}: heap after GC ${trend.firstMb.toFixed(1)} MB (mean of the first third of the minutes) -> ${trend.lastMb.toFixed(1)} MB (last third); ` +
       `${trend.unexplainedGrowthMb.toFixed(2)} MB not explained by the bench's own samples; slope ${trend.slopeMbPerMinute.toFixed(2)} MB/min; ` +
       `a trend is > ${trend.thresholdMb.toFixed(1)} MB (max of 2 MB and 10%): ${trend.growing ? "GROWING" : "no growth trend"}`,
-    `  where: ${trend.faultMinuteSteps.map((step) => `${step.mb >= 0 ? "+" : ""}${step.mb.toFixed(2)} MB over minute ${step.minute} (a fault began in it)`).join(", ") || "no fault minute sampled"}; ` +
+    `  where: ${trend.faultMinuteSteps.map((step) => `${step.mb >= 0 ? "+" : ""}${step.mb.toFixed(2)} MB over minute ${step.minute} (overlaps a fault)`).join(", ") || "no fault minute sampled"}; ` +
       `${Number.isNaN(trend.steadyMbPerMinute) ? "no steady minute" : `${trend.steadyMbPerMinute >= 0 ? "+" : ""}${trend.steadyMbPerMinute.toFixed(2)} MB per steady minute (bench's samples subtracted)`}`,
   ];
 }
