@@ -22,6 +22,13 @@ for (const [flavour, module] of [["ESM", esm], ["CJS", cjs]]) {
   console.log(`${flavour} build loads: ${Object.keys(module).length} exports`);
 }
 run(["--help"]);
+// The built CLI's conventions: --version is the package's, a command's --help is its own usage.
+const version = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")).version;
+if (run(["--version"]) !== version) fail(`se-letters-db --version did not print ${version}`);
+const importHelp = run(["import", "--help"]);
+if (!importHelp.includes("se-letters-db import --from FILE") || importHelp.includes("se-letters-db migrate")) fail("se-letters-db import --help is not import's own usage");
+const usage = spawnSync(process.execPath, [cli, "import", "--no-such-flag"], { cwd: root, encoding: "utf8" });
+if (usage.status !== 2 || usage.stdout !== "" || usage.stderr.trim().split("\n").length !== 1) fail(`a usage error is not one line on stderr with exit 2: ${usage.status} ${JSON.stringify(usage.stderr)}`);
 
 // Services that only query must not need DuckDB: the root entry may not load it.
 for (const file of ["../dist/index.js", "../dist/index.cjs"]) {
@@ -65,6 +72,7 @@ function run(args) {
   const result = spawnSync(process.execPath, [cli, ...args], { cwd: root, encoding: "utf8" });
   if (result.status !== 0) fail(`se-letters-db ${args[0]} exited ${result.status}: ${result.stderr}`);
   console.log(`se-letters-db ${args.join(" ").replace(/:\/\/[^@]*@/, "://***@")}: ${result.stdout.trim().split("\n").at(-1)}`);
+  return result.stdout.trim();
 }
 
 function fail(message) {

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { isDatabaseError } from "../errors.ts";
 import { DEMO_USAGE, runDemoCommand } from "./demo-command.ts";
 import { IMPORT_USAGE, runImportCommand } from "./import-command.ts";
@@ -23,14 +24,23 @@ ${DEMO_USAGE}
 
 Exit codes: 0 success, 1 failure (the message says what to do), 2 wrong usage; import and verify add 3, 4 and 5 (above).`;
 
-const COMMANDS: Record<string, (args: string[], out: (line: string) => void, err: (line: string) => void) => Promise<number>> = {
-  migrate: runMigrateCommand,
-  status: runStatusCommand,
-  roles: runRolesCommand,
-  import: runImportCommand,
-  verify: runVerifyCommand,
-  demo: runDemoCommand,
+type Command = (args: string[], out: (line: string) => void, err: (line: string) => void) => Promise<number>;
+
+/** Each command and its own usage text, which `se-letters-db COMMAND --help` prints. */
+const COMMANDS: Record<string, { readonly run: Command; readonly usage: string }> = {
+  migrate: { run: runMigrateCommand, usage: MIGRATE_USAGE },
+  status: { run: runStatusCommand, usage: STATUS_USAGE },
+  roles: { run: runRolesCommand, usage: ROLES_USAGE },
+  import: { run: runImportCommand, usage: IMPORT_USAGE },
+  verify: { run: runVerifyCommand, usage: VERIFY_USAGE },
+  demo: { run: runDemoCommand, usage: DEMO_USAGE },
 };
+
+/** The package's version, from the package.json two folders above this file (src/cli/ or dist/cli/). */
+function packageVersion(): string {
+  const manifest = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version?: unknown };
+  return typeof manifest.version === "string" ? manifest.version : "unknown";
+}
 
 /**
  * Runs one `se-letters-db` command and returns its exit code. Errors are printed, never thrown; they name
@@ -38,24 +48,32 @@ const COMMANDS: Record<string, (args: string[], out: (line: string) => void, err
  */
 export async function runCli(argv: string[], out: (line: string) => void, err: (line: string) => void): Promise<number> {
   const [command, ...args] = argv;
-  if (command === undefined || command === "--help" || command === "-h" || command === "help") {
+  if (command === "--help" || command === "-h" || command === "help") {
     out(USAGE);
-    return command === undefined ? EXIT.usage : EXIT.ok;
+    return EXIT.ok;
   }
-  const run = COMMANDS[command];
-  if (run === undefined) {
-    err(`Unknown command ${JSON.stringify(command)}.\n\n${USAGE}`);
+  if (command === "--version" || command === "-v" || command === "version") {
+    out(packageVersion());
+    return EXIT.ok;
+  }
+  if (command === undefined) {
+    err("No command given: se-letters-db migrate|status|roles|import|verify|demo (see se-letters-db --help).");
+    return EXIT.usage;
+  }
+  const entry = COMMANDS[command];
+  if (entry === undefined) {
+    err(`Unknown command ${JSON.stringify(command)}: se-letters-db migrate|status|roles|import|verify|demo (see se-letters-db --help).`);
     return EXIT.usage;
   }
   try {
     if (args.includes("--help") || args.includes("-h")) {
-      out(USAGE);
+      out(entry.usage);
       return EXIT.ok;
     }
-    return await run(args, out, err);
+    return await entry.run(args, out, err);
   } catch (error) {
     if (error instanceof UsageError || (error as { code?: unknown }).code?.toString().startsWith("ERR_PARSE_ARGS")) {
-      err(`${(error as Error).message}\n\n${USAGE}`);
+      err(`${firstLine((error as Error).message)} (see se-letters-db ${command} --help)`);
       return EXIT.usage;
     }
     if (isDatabaseError(error) || (error instanceof Error && error.name === "EmbeddedPostgresError")) {
@@ -65,4 +83,8 @@ export async function runCli(argv: string[], out: (line: string) => void, err: (
     err(`Unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     return EXIT.failure;
   }
+}
+
+function firstLine(text: string): string {
+  return text.split("\n", 1)[0] ?? text;
 }

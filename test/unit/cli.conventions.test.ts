@@ -1,0 +1,41 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { runCli } from "../../src/cli/run-cli.ts";
+
+async function cli(...argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(argv, (line) => out.push(line), (line) => err.push(line));
+  return { code, out, err };
+}
+
+const version = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
+
+describe("se-letters-db conventions", () => {
+  it("--version, -v and version print the package's version and exit 0", async () => {
+    for (const flag of ["--version", "-v", "version"]) expect(await cli(flag)).toEqual({ code: 0, out: [version], err: [] });
+  });
+
+  it("a command's --help prints that command's usage only, on stdout, exit 0", async () => {
+    const { code, out, err } = await cli("import", "--help");
+    expect({ code, err }).toEqual({ code: 0, err: [] });
+    expect(out.join("\n")).toMatch(/se-letters-db import --from FILE/);
+    expect(out.join("\n")).not.toMatch(/se-letters-db (migrate|verify|demo|status|roles)/);
+    expect((await cli("migrate", "-h")).out.join("\n")).not.toMatch(/se-letters-db import/);
+  });
+
+  it("--help alone prints every command's usage, exit 0", async () => {
+    const { code, out } = await cli("--help");
+    expect(code).toBe(0);
+    for (const command of ["migrate", "status", "roles", "import", "verify", "demo"]) expect(out.join("\n")).toContain(`se-letters-db ${command}`);
+  });
+
+  it("usage errors are one line on stderr naming the problem and where help is, exit 2, nothing on stdout", async () => {
+    for (const argv of [["import", "--no-such-flag"], ["import"], ["migrate", "extra"], ["frobnicate"], []]) {
+      const { code, out, err } = await cli(...argv);
+      expect({ argv, code, out, lines: err.length }).toEqual({ argv, code: 2, out: [], lines: 1 });
+      expect(err[0]).toMatch(/--help/);
+    }
+    expect((await cli("import")).err[0]).toBe("import needs --from FILE (the DuckDB file) (see se-letters-db import --help)");
+  });
+});
