@@ -1,4 +1,4 @@
-import type { MigrationFile } from "./migration-files.ts";
+import { migrationChecksum, type MigrationFile } from "./migration-files.ts";
 import type { MigrationRecord } from "./migration-history.ts";
 
 /** Where a database stands against a migrations folder. */
@@ -29,12 +29,23 @@ export function compareMigrations(files: readonly MigrationFile[], history: read
     failed,
     edited: files.flatMap((file) => {
       const record = finished.get(file.name);
-      return record && !checksumMatches(record.checksum, file.checksum)
+      return record && !scriptMatchesChecksum(file.sql, record.checksum)
         ? [{ name: file.name, recorded: record.checksum, current: file.checksum }]
         : [];
     }),
     unknown: [...finished.keys()].filter((name) => !fileNames.has(name)),
   };
+}
+
+/**
+ * Whether a migration script matches the checksum recorded when it was applied, as Prisma's schema engine
+ * decides: the script as it is, with CRLF line endings turned into LF, or with LF turned into CRLF (git may
+ * change a file's line endings on checkout, which is no edit).
+ */
+export function scriptMatchesChecksum(script: string, recorded: string): boolean {
+  return [script, script.replaceAll("\r\n", "\n"), script.replaceAll("\n", "\r\n")].some((candidate) =>
+    checksumMatches(recorded, migrationChecksum(candidate)),
+  );
 }
 
 /**

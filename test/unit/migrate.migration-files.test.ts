@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { defaultMigrationsDirectory, migrationChecksum, readMigrationFiles } from "../../src/migrate/migration-files.ts";
-import { checksumMatches, compareMigrations } from "../../src/migrate/migration-status.ts";
+import { checksumMatches, compareMigrations, scriptMatchesChecksum } from "../../src/migrate/migration-status.ts";
 import type { MigrationRecord } from "../../src/migrate/migration-history.ts";
 
 function folderWith(migrations: Record<string, string | null>): string {
@@ -56,30 +56,33 @@ describe("compareMigrations", () => {
     logs: null,
     appliedStepsCount: state === "applied" ? 1 : 0,
   });
-  const files = [
-    { name: "1_a", sql: "a", checksum: "ca" },
-    { name: "2_b", sql: "b", checksum: "cb" },
-    { name: "3_c", sql: "c", checksum: "cc" },
-  ];
+  const file = (name: string, sql: string) => ({ name, sql, checksum: migrationChecksum(sql) });
+  const files = [file("1_a", "a"), file("2_b", "b"), file("3_c", "c")];
 
   it("sorts migrations into applied, pending, failed, edited and unknown", () => {
     const status = compareMigrations(files, [
-      record("1_a", "ca", "applied"),
+      record("1_a", migrationChecksum("a"), "applied"),
       record("2_b", "old", "applied"),
-      record("3_c", "cc", "failed"),
+      record("3_c", migrationChecksum("c"), "failed"),
       record("0_z", "cz", "applied"),
     ]);
     expect(status.applied).toEqual(["1_a", "2_b"]);
     expect(status.pending).toEqual([]);
     expect(status.failed.map((entry) => entry.migrationName)).toEqual(["3_c"]);
-    expect(status.edited).toEqual([{ name: "2_b", recorded: "old", current: "cb" }]);
+    expect(status.edited).toEqual([{ name: "2_b", recorded: "old", current: migrationChecksum("b") }]);
     expect(status.unknown).toEqual(["0_z"]);
   });
 
   it("treats a rolled-back migration as pending again", () => {
-    const status = compareMigrations(files, [record("1_a", "ca", "applied"), record("2_b", "cb", "rolled-back")]);
+    const status = compareMigrations(files, [record("1_a", migrationChecksum("a"), "applied"), record("2_b", migrationChecksum("b"), "rolled-back")]);
     expect(status.pending.map((file) => file.name)).toEqual(["2_b", "3_c"]);
     expect(status.failed).toEqual([]);
+  });
+
+  it("reports no edit for a CRLF checkout of a migration applied with LF line endings", () => {
+    const applied = record("1_a", migrationChecksum("SELECT 1;\n"), "applied");
+    expect(compareMigrations([file("1_a", "SELECT 1;\r\n")], [applied]).edited).toEqual([]);
+    expect(compareMigrations([file("1_a", "SELECT 2;\r\n")], [applied]).edited).toHaveLength(1);
   });
 });
 
@@ -93,3 +96,16 @@ describe("checksumMatches", () => {
     expect(checksumMatches(migrationChecksum("hello!"), current)).toBe(false);
   });
 });
+
+describe("scriptMatchesChecksum", () => {
+  it("takes a script whose line endings changed (LF ↔ CRLF) as unedited, as Prisma does, and any other change as an edit", () => {
+    const lf = "CREATE TABLE a (id int);\nCREATE INDEX a_id ON a (id);\n";
+    const crlf = lf.replaceAll("\n", "\r\n");
+    expect(scriptMatchesChecksum(lf, migrationChecksum(lf))).toBe(true);
+    expect(scriptMatchesChecksum(crlf, migrationChecksum(lf))).toBe(true);
+    expect(scriptMatchesChecksum(lf, migrationChecksum(crlf))).toBe(true);
+    expect(scriptMatchesChecksum(`${lf} `, migrationChecksum(lf))).toBe(false);
+    expect(scriptMatchesChecksum(lf.replace("a_id", "a_ix"), migrationChecksum(crlf))).toBe(false);
+  });
+});
+
