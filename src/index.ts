@@ -41,7 +41,7 @@ export {
 } from "./errors.ts";
 export { migrate, type MigrateOptions, type MigrateResult } from "./migrate/migrate.ts";
 export { defaultMigrationsDirectory, readMigrationFiles, type MigrationFile } from "./migrate/migration-files.ts";
-export { markMigrationRolledBack } from "./migrate/resolve-migration.ts";
+export { markMigrationApplied, markMigrationRolledBack } from "./migrate/resolve-migration.ts";
 export { createRoles, READONLY_ROLE, rolesSqlFile, SERVICE_ROLE, type CreateRolesResult } from "./roles/create-roles.ts";
 export { Prisma, PrismaClient } from "./generated/prisma/client.ts";
 export type { Letter, LetterProduct, LetterProductMatch, ProcessingDebug } from "./generated/prisma/client.ts";

@@ -79,3 +79,20 @@ export async function recordMigrationRolledBack(db: Queryable, name: string): Pr
   );
   return result.rowCount ?? 0;
 }
+
+/**
+ * Records a migration as applied without running it (what `prisma migrate resolve --applied` does): its
+ * failed, unresolved records are marked rolled back and a finished record is inserted, in one statement.
+ */
+export async function recordMigrationApplied(db: Queryable, id: string, name: string, checksum: string): Promise<void> {
+  await db.query(
+    `WITH resolved AS (
+       UPDATE "_prisma_migrations" SET rolled_back_at = now()
+        WHERE migration_name = $3 AND finished_at IS NULL AND rolled_back_at IS NULL
+     )
+     INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, finished_at, applied_steps_count)
+     VALUES ($1, $2, $3, now(), now(), 0)`,
+    [id, checksum, name],
+  );
+}
+

@@ -43,7 +43,9 @@ describe("se-letters-db migrate", () => {
   it("rejects unknown flags and commands with exit code 2", async () => {
     expect((await cli("migrate", "--databse-url", "x")).code).toBe(2);
     expect((await cli("migrat")).code).toBe(2);
-    expect((await cli("migrate", "resolve")).err).toContain("migrate resolve needs --rolled-back NAME");
+    expect((await cli("migrate", "resolve")).err).toContain("migrate resolve needs either --rolled-back NAME or --applied NAME");
+    expect((await cli("migrate", "resolve", "--rolled-back", "a", "--applied", "b")).code).toBe(2);
+    expect((await cli("migrate", "--applied", "a")).err).toContain("--rolled-back and --applied go with migrate resolve");
     expect((await cli("--help")).code).toBe(0);
   });
 

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { MigrationChecksumMismatchError, MigrationFailedError, MigrationPreviouslyFailedError } from "../../src/errors.ts";
 import { migrate } from "../../src/migrate/migrate.ts";
 import { defaultMigrationsDirectory, readMigrationFiles } from "../../src/migrate/migration-files.ts";
-import { markMigrationRolledBack } from "../../src/migrate/resolve-migration.ts";
+import { markMigrationApplied, markMigrationRolledBack } from "../../src/migrate/resolve-migration.ts";
 import { databaseUrlFor } from "../support/database-url-for.ts";
 import { useTestDatabase } from "../support/test-database.ts";
 
@@ -141,4 +141,35 @@ describe("migrate", () => {
       /No failed migration named 20990101000000_nothing/,
     );
   });
+
+  it("records a migration as applied without running it (resolve --applied), resolving its failed record, so migrate skips it", async () => {
+    const url = await freshDatabaseUrl();
+    const name = "29991231000000_done_by_hand";
+    const directory = migrationsWith({ [name]: "CREATE TABLE done_by_hand (id int);\nALTER TABLE no_such_table ADD COLUMN x int;\n" });
+    await expect(migrate({ databaseUrl: url, env: {}, migrationsDirectory: directory })).rejects.toBeInstanceOf(MigrationFailedError);
+
+    await markMigrationApplied(name, { databaseUrl: url, env: {}, migrationsDirectory: directory });
+    const rows = (await history(url)).filter((row) => row.migration_name === name);
+    expect(rows.map((row) => [row.finished_at === null, row.rolled_back_at === null, row.applied_steps_count])).toEqual([
+      [true, false, 0], // the failed run, now resolved
+      [false, true, 0], // recorded as applied, not run
+    ]);
+    expect(rows[1].checksum).toBe(readMigrationFiles(directory).find((file) => file.name === name)?.checksum);
+    const next = await migrate({ databaseUrl: url, env: {}, migrationsDirectory: directory });
+    expect(next).toMatchObject({ applied: [] });
+    expect(next.alreadyApplied).toContain(name);
+    const { default: pg } = await import("pg");
+    const probe = new pg.Client({ connectionString: url });
+    await probe.connect();
+    const table = await probe.query("SELECT to_regclass('done_by_hand') AS table").finally(() => probe.end());
+    expect(table.rows[0].table, "resolve --applied runs nothing").toBeNull();
+
+    await expect(markMigrationApplied(name, { databaseUrl: url, env: {}, migrationsDirectory: directory })).rejects.toThrow(
+      /already recorded as applied; nothing was changed/,
+    );
+    await expect(markMigrationApplied("20990101000000_absent", { databaseUrl: url, env: {}, migrationsDirectory: directory })).rejects.toThrow(
+      /no migration named 20990101000000_absent/,
+    );
+  });
 });
+
