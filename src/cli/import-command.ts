@@ -3,10 +3,11 @@ import { isDatabaseError } from "../errors.ts";
 import { EXIT, UsageError } from "./usage-error.ts";
 
 export const IMPORT_USAGE = `Usage:
-  se-letters-db import --from FILE [--database-url URL] [--replace] [--on-error stop|skip] [--rejects FILE]
-                       [--ignore-column table.column]... [--dry-run] [--no-verify] [--json]
+  se-letters-db import --from FILE [--database-url URL | --embedded] [--replace] [--on-error stop|skip]
+                       [--rejects FILE] [--ignore-column table.column]... [--dry-run] [--no-verify] [--json]
       Copies the four tables of a DuckDB file into PostgreSQL in one transaction, then verifies them
-      before committing. Without any database setting it starts an embedded PostgreSQL.
+      before committing. The target is --database-url, else DATABASE_URL, else DB_*; --embedded starts an
+      embedded PostgreSQL instead, for a rehearsal. With none of them it stops (exit 2).
       Exit codes: 0 imported and verified (every source row imported or listed in --rejects),
       3 bad rows found (--on-error stop), 4 verification failed, 5 target not empty (use --replace).`;
 
@@ -19,18 +20,30 @@ export function noDatabaseConfigured(databaseUrl: string | undefined, env: NodeJ
 }
 
 /**
- * Runs `work` against the configured database, or, when none is configured, against an embedded PostgreSQL
- * (started, migrated and stopped here) after saying so. Never prints the embedded server's URL.
+ * Runs `work` against the configured database, or, with `--embedded`, against an embedded PostgreSQL
+ * (started, migrated and stopped here) after saying so. A cut-over must never look like success because
+ * a `DATABASE_URL` was forgotten, so with neither a database nor `--embedded` it is a usage error. Never
+ * prints the embedded server's URL.
+ *
+ * @throws {UsageError} when no database is configured and `--embedded` is not given, or both are.
  */
 export async function withTargetDatabase<T>(
-  databaseUrl: string | undefined,
+  target: { command: string; databaseUrl: string | undefined; embedded: boolean },
   say: (line: string) => void,
   work: (connection: { databaseUrl?: string; env?: Record<string, string | undefined> }) => Promise<T>,
 ): Promise<T> {
-  if (!noDatabaseConfigured(databaseUrl)) return work(databaseUrl === undefined ? {} : { databaseUrl });
+  if (target.embedded && target.databaseUrl !== undefined) throw new UsageError("--embedded and --database-url exclude each other");
+  if (!target.embedded) {
+    if (noDatabaseConfigured(target.databaseUrl)) {
+      throw new UsageError(
+        `${target.command} needs a target database: --database-url URL, DATABASE_URL or the DB_* variables, or --embedded for a rehearsal on an embedded PostgreSQL`,
+      );
+    }
+    return work(target.databaseUrl === undefined ? {} : { databaseUrl: target.databaseUrl });
+  }
   const { startEmbeddedPostgres } = await import("../embedded/embedded-postgres-server.ts");
   const { migrate } = await import("../migrate/migrate.ts");
-  say("No database configured (--database-url, DATABASE_URL or DB_*): starting an embedded PostgreSQL (data in .se-letters-db/postgres) …");
+  say("--embedded: starting an embedded PostgreSQL (data in .se-letters-db/postgres; DATABASE_URL and DB_* are not used) …");
   const server = await startEmbeddedPostgres();
   try {
     say(`Embedded PostgreSQL running at ${server.description}; it stops when this command ends.`);
@@ -58,6 +71,7 @@ export async function runImportCommand(args: string[], out: (line: string) => vo
       "dry-run": { type: "boolean", default: false },
       "no-verify": { type: "boolean", default: false },
       json: { type: "boolean", default: false },
+      embedded: { type: "boolean", default: false },
     },
   });
   void positionals;
@@ -72,7 +86,8 @@ export async function runImportCommand(args: string[], out: (line: string) => vo
   const progress = progressPrinter((text) => (isTerminal ? process.stderr.write(text) : err(text.replace(/\n$/, ""))), isTerminal);
   const say = values.json ? err : out;
   try {
-    const summary = await withTargetDatabase(values["database-url"], say, (connection) =>
+    const target = { command: "import", databaseUrl: values["database-url"], embedded: values.embedded };
+    const summary = await withTargetDatabase(target, say, (connection) =>
       importDuckDb({
         ...connection,
         from: values.from as string,

@@ -4,7 +4,8 @@ import { IMPORT_EXIT, withTargetDatabase } from "./import-command.ts";
 import { UsageError } from "./usage-error.ts";
 
 export const VERIFY_USAGE = `Usage:
-  se-letters-db verify --from FILE [--database-url URL] [--rejects FILE] [--ignore-column table.column]... [--json]
+  se-letters-db verify --from FILE [--database-url URL | --embedded] [--rejects FILE] [--ignore-column table.column]...
+                       [--json]
       Compares a DuckDB file with PostgreSQL: per table the row count and a checksum of every row's
       content, and foreign-key orphans. Exit codes: 0 identical, 4 differences found.`;
 
@@ -20,13 +21,15 @@ export async function runVerifyCommand(args: string[], out: (line: string) => vo
       rejects: { type: "string" },
       "ignore-column": { type: "string", multiple: true, default: [] },
       json: { type: "boolean", default: false },
+      embedded: { type: "boolean", default: false },
     },
   });
   if (values.from === undefined) throw new UsageError("verify needs --from FILE (the DuckDB file)");
   const { verifyImport } = await import("../importer/index.ts");
   const { formatVerification } = await import("../importer/summary-table.ts");
   try {
-    const report = await withTargetDatabase(values["database-url"], values.json ? err : out, (connection) =>
+    const target = { command: "verify", databaseUrl: values["database-url"], embedded: values.embedded };
+    const report = await withTargetDatabase(target, values.json ? err : out, (connection) =>
       verifyImport({
         ...connection,
         from: values.from as string,

@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -129,19 +129,25 @@ describe("importDuckDb in one transaction", () => {
     expect(await state()).toEqual(before);
   });
 
-  it("starts, migrates and stops an embedded PostgreSQL when no database is configured, and says so", async () => {
+  it("with --embedded, starts, migrates and stops an embedded PostgreSQL and says so; with no target at all it refuses (exit 2)", async () => {
     const folder = mkdtempSync(join(tmpdir(), "se-letters-embedded-"));
     chmodSync(folder, 0o755); // initdb runs as the postgres user when the tests run as root
     try {
       const file = join(folder, "sample.duckdb");
       await createSampleLettersDuckDb(file, { letters: 50 });
       const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== "DATABASE_URL" && !name.startsWith("DB_")));
-      const child = spawn(process.execPath, [await bundleCli(), "import", "--from", file], { cwd: folder, env, stdio: ["ignore", "pipe", "pipe"] });
+      const refused = spawnSync(process.execPath, [await bundleCli(), "import", "--from", file], { cwd: folder, env, encoding: "utf8" });
+      expect(refused.status).toBe(2);
+      expect(refused.stderr.trim()).toBe(
+        "import needs a target database: --database-url URL, DATABASE_URL or the DB_* variables, or --embedded for a rehearsal on an embedded PostgreSQL (see se-letters-db import --help)",
+      );
+      expect(existsSync(join(folder, ".se-letters-db")), "nothing was started").toBe(false);
+      const child = spawn(process.execPath, [await bundleCli(), "import", "--from", file, "--embedded"], { cwd: folder, env, stdio: ["ignore", "pipe", "pipe"] });
       let output = "";
       child.stdout.on("data", (data: Buffer) => (output += data.toString()));
       child.stderr.on("data", (data: Buffer) => (output += data.toString()));
       const [code] = (await once(child, "exit")) as [number];
-      expect(output).toContain("starting an embedded PostgreSQL");
+      expect(output).toContain("--embedded: starting an embedded PostgreSQL");
       expect(output).toContain("Imported and committed.");
       expect(output).toContain("Embedded PostgreSQL stopped.");
       expect(code).toBe(0);
