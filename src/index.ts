@@ -15,6 +15,7 @@
  */
 export { checkDatabaseHealth, type HealthReport } from "./client/health-check.ts";
 export { connectDatabase, type ConnectOptions, type DatabaseClient } from "./client/database-client.ts";
+export { stderrLogger, type DatabaseLogger, type LogEntry, type LogLevel } from "./client/database-logger.ts";
 export {
   DATABASE_DEFAULTS,
   describeDatabaseTarget,

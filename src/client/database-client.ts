@@ -2,7 +2,8 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { resolveDatabaseConfig, describeDatabaseTarget, type DatabaseConfig, type DatabaseOptions } from "../config/database-config.ts";
 import { DatabaseUnavailableError } from "../errors.ts";
-import { PrismaClient } from "../generated/prisma/client.ts";
+import { PrismaClient, type Prisma } from "../generated/prisma/client.ts";
+import { stderrLogger, type DatabaseLogger } from "./database-logger.ts";
 import { poolConfigFor } from "./pool-config.ts";
 import { preparedStatementName } from "./prepared-statement.ts";
 import { PooledPgClient } from "./pooled-pg-client.ts";
@@ -11,14 +12,25 @@ import { safeErrorReason } from "./safe-error-reason.ts";
 /** Prisma needs a number for its transaction timeout: a day stands for "no bound" (`queryTimeoutMs` 0). */
 const UNBOUNDED_TRANSACTION_MS = 86_400_000;
 
-/** Options of {@link connectDatabase}: the connection settings, plus what to do with background pool errors. */
+/** Options of {@link connectDatabase}: the connection settings, plus logging. */
 export interface ConnectOptions extends DatabaseOptions {
   /**
-   * Called when an idle pooled connection fails (for example the server restarted). The pool drops
-   * that connection and opens a new one when needed. Defaults to a one-line warning on stderr that
-   * names the server, never the password.
+   * Receives the package's structured log entries, such as a `warn` when an idle pooled connection fails
+   * (the server restarted, an administrator ended it); the pool drops that connection and opens a new one
+   * when needed. Entries never hold a password. Defaults to {@link stderrLogger}: one line on stderr for
+   * warnings and errors.
+   */
+  logger?: DatabaseLogger;
+  /**
+   * Called with the raw error when an idle pooled connection fails, instead of `logger`. Defaults to
+   * logging a `warn` entry through `logger`.
    */
   onPoolError?: (error: Error) => void;
+  /**
+   * Prisma's own `log` setting for `db.prisma` (queries, info, warnings, errors; to stdout or as events
+   * for `db.prisma.$on`). Defaults to none.
+   */
+  prismaLog?: Prisma.PrismaClientOptions["log"];
 }
 
 /** A connected Prisma client over a `pg` pool. Create one per process; call `close()` on shutdown. */
@@ -55,9 +67,15 @@ export async function connectDatabase(options: ConnectOptions = {}): Promise<Dat
     ...(config.queryTimeoutMs > 0 ? { query_timeout: config.queryTimeoutMs } : {}),
     Client: PooledPgClient,
   });
+  const logger = options.logger ?? stderrLogger;
   const onPoolError =
     options.onPoolError ??
-    ((error: Error) => console.warn(`@se-letters/db: idle connection to ${target} failed: ${safeErrorReason(error, config.password)}`));
+    ((error: Error) =>
+      logger({
+        level: "warn",
+        message: "an idle pooled connection failed; the pool replaces it when needed",
+        fields: { target, reason: safeErrorReason(error, config.password) },
+      }));
   pool.on("error", onPoolError);
 
   try {
@@ -79,7 +97,7 @@ export async function connectDatabase(options: ConnectOptions = {}): Promise<Dat
     maxWait: config.connectionTimeoutMs + 1_000,
     timeout: config.queryTimeoutMs > 0 ? config.queryTimeoutMs : UNBOUNDED_TRANSACTION_MS,
   };
-  const prisma = new PrismaClient({ adapter, transactionOptions });
+  const prisma = new PrismaClient({ adapter, transactionOptions, ...(options.prismaLog === undefined ? {} : { log: options.prismaLog }) });
   let closing: Promise<void> | undefined;
   return Object.freeze({
     prisma,

@@ -1,5 +1,6 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { connectDatabase } from "../../src/client/database-client.ts";
+import type { LogEntry } from "../../src/client/database-logger.ts";
 import { checkDatabaseHealth } from "../../src/client/health-check.ts";
 import { PREPARED_STATEMENT_MARKER } from "../../src/client/prepared-statement.ts";
 import { DatabaseUnavailableError } from "../../src/errors.ts";
@@ -189,4 +190,36 @@ describe("checkDatabaseHealth", () => {
     expect(report).toMatchObject({ healthy: false, reachable: false });
     expect(report.error).toBeTruthy();
   });
+
+  it("logs an idle connection's failure as a structured warn entry through the given logger, without the password", async () => {
+    const entries: LogEntry[] = [];
+    const db = await database.connect({ poolSize: 2, logger: (entry) => entries.push(entry) });
+    try {
+      await Promise.all([1, 2].map(() => db.pool.query("SELECT pg_sleep(0.02)")));
+      await database.sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()");
+      await vi.waitFor(() => expect(entries).toHaveLength(2), { timeout: 5_000 });
+      for (const entry of entries) {
+        expect(entry).toMatchObject({ level: "warn", message: "an idle pooled connection failed; the pool replaces it when needed" });
+        expect(entry.fields["target"]).toMatch(/@.*:\d+\/se_letters_test_/);
+        expect(entry.fields["reason"]).toMatch(/terminat/i);
+      }
+      expect((await db.pool.query<{ one: number }>("SELECT 1 AS one")).rows[0]?.one).toBe(1);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it("passes Prisma's log setting through to db.prisma", async () => {
+    const db = await database.connect({ prismaLog: [{ emit: "event", level: "query" }] });
+    try {
+      const queries: string[] = [];
+      // db.prisma is typed without log events; the setting given here adds the query event.
+      (db.prisma as unknown as { $on(event: "query", callback: (event: { query: string }) => void): void }).$on("query", (event) => queries.push(event.query));
+      await db.prisma.letter.count();
+      expect(queries.some((query) => /SELECT COUNT/i.test(query))).toBe(true);
+    } finally {
+      await db.close();
+    }
+  });
 });
+

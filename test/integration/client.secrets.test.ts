@@ -154,7 +154,7 @@ describe("no password in errors, logs or CLI output", () => {
       expect(statementError).toBeInstanceOf(Error);
       expect(prismaError).toBeInstanceOf(Error);
       expectNoSecret([...renderings(statementError), ...renderings(prismaError)], "the failed statement's error");
-      await vi.waitFor(() => expect(console_.some((line) => line.includes("idle connection to postgres@localhost"))).toBe(true), { timeout: 5_000 });
+      await vi.waitFor(() => expect(console_.some((line) => line.includes("an idle pooled connection failed") && line.includes("target=postgres@localhost"))).toBe(true), { timeout: 5_000 });
       expect((await db.pool.query<{ one: number }>("SELECT 1 AS one")).rows[0]?.one).toBe(1);
       const health = await checkDatabaseHealth(db);
       expectNoSecret([JSON.stringify(health)], "the health report");
