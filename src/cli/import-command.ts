@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { isDatabaseError } from "../errors.ts";
+import { cliErrorJson } from "./cli-error-json.ts";
 import { EXIT, UsageError } from "./usage-error.ts";
 
 export const IMPORT_USAGE = `Usage:
@@ -113,7 +114,7 @@ export async function runImportCommand(args: string[], out: (line: string) => vo
     }
   } catch (error) {
     if (!isDatabaseError(error)) throw error;
-    if (values.json) out(JSON.stringify({ outcome: "error", code: error.code, message: error.message }));
+    if (values.json) out(cliErrorJson(error.code, error.message));
     err(`Error: ${error.message}`);
     return error.code === "IMPORT_TARGET_NOT_EMPTY" ? IMPORT_EXIT.targetNotEmpty : IMPORT_EXIT.failure;
   }

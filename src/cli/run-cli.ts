@@ -5,6 +5,7 @@ import { IMPORT_USAGE, runImportCommand } from "./import-command.ts";
 import { MIGRATE_USAGE, runMigrateCommand } from "./migrate-command.ts";
 import { ROLES_USAGE, runRolesCommand } from "./roles-command.ts";
 import { STATUS_USAGE, runStatusCommand } from "./status-command.ts";
+import { cliErrorJson } from "./cli-error-json.ts";
 import { EXIT, UsageError } from "./usage-error.ts";
 import { VERIFY_USAGE, runVerifyCommand } from "./verify-command.ts";
 
@@ -65,6 +66,12 @@ export async function runCli(argv: string[], out: (line: string) => void, err: (
     err(`Unknown command ${JSON.stringify(command)}: se-letters-db migrate|status|roles|import|verify|demo (see se-letters-db --help).`);
     return EXIT.usage;
   }
+  // With --json, stdout holds JSON whatever happens: a failure is {"error":{"code","message"}} there too.
+  const failed = (code: string, message: string, exitCode: number): number => {
+    if (args.includes("--json")) out(cliErrorJson(code, message));
+    err(message);
+    return exitCode;
+  };
   try {
     if (args.includes("--help") || args.includes("-h")) {
       out(entry.usage);
@@ -73,15 +80,11 @@ export async function runCli(argv: string[], out: (line: string) => void, err: (
     return await entry.run(args, out, err);
   } catch (error) {
     if (error instanceof UsageError || (error as { code?: unknown }).code?.toString().startsWith("ERR_PARSE_ARGS")) {
-      err(`${firstLine((error as Error).message)} (see se-letters-db ${command} --help)`);
-      return EXIT.usage;
+      return failed("USAGE", `${firstLine((error as Error).message)} (see se-letters-db ${command} --help)`, EXIT.usage);
     }
-    if (isDatabaseError(error) || (error instanceof Error && error.name === "EmbeddedPostgresError")) {
-      err(`Error: ${error.message}`);
-      return EXIT.failure;
-    }
-    err(`Unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    return EXIT.failure;
+    if (isDatabaseError(error)) return failed(error.code, `Error: ${error.message}`, EXIT.failure);
+    if (error instanceof Error && error.name === "EmbeddedPostgresError") return failed("EMBEDDED_POSTGRES", `Error: ${error.message}`, EXIT.failure);
+    return failed("UNEXPECTED", `Unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`, EXIT.failure);
   }
 }
 

@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { isDatabaseError } from "../errors.ts";
+import { cliErrorJson } from "./cli-error-json.ts";
 import { IMPORT_EXIT, withTargetDatabase } from "./import-command.ts";
 import { UsageError } from "./usage-error.ts";
 
@@ -42,7 +43,7 @@ export async function runVerifyCommand(args: string[], out: (line: string) => vo
     return report.ok ? IMPORT_EXIT.ok : IMPORT_EXIT.verificationFailed;
   } catch (error) {
     if (!isDatabaseError(error)) throw error;
-    if (values.json) out(JSON.stringify({ ok: false, code: error.code, message: error.message }));
+    if (values.json) out(cliErrorJson(error.code, error.message));
     err(`Error: ${error.message}`);
     return IMPORT_EXIT.failure;
   }

@@ -38,4 +38,20 @@ describe("se-letters-db conventions", () => {
     }
     expect((await cli("import")).err[0]).toBe("import needs --from FILE (the DuckDB file) (see se-letters-db import --help)");
   });
+
+  it("with --json, stdout is JSON even when the command fails: {error: {code, message}}, the line on stderr too", async () => {
+    const usage = await cli("import", "--json", "--no-such-flag");
+    expect(usage.code).toBe(2);
+    expect(usage.out).toHaveLength(1);
+    expect(JSON.parse(usage.out[0]!)).toEqual({ error: { code: "USAGE", message: expect.stringMatching(/no-such-flag.*see se-letters-db import --help/) } });
+    expect(usage.err).toHaveLength(1);
+
+    const configuration = await cli("status", "--json", "--database-url", "mysql://someone:Hunter2-secret@db/letters");
+    expect(configuration.code).toBe(1);
+    expect(JSON.parse(configuration.out[0]!)).toEqual({
+      error: { code: "CONFIGURATION_INVALID", message: expect.stringMatching(/databaseUrl: must start with postgresql:\/\//) },
+    });
+    expect(configuration.out.join("") + configuration.err.join("")).not.toContain("Hunter2-secret");
+  });
 });
+
