@@ -24,7 +24,7 @@ export async function runDemoCommand(args: string[], out: (line: string) => void
   const { LetterRepository } = await import("../letters/letter-repository.ts");
   const { migrate } = await import("../migrate/migrate.ts");
   const { createSampleLettersDuckDb, importDuckDb } = await import("../importer/index.ts");
-  const { formatImportSummary } = await import("../importer/summary-table.ts");
+  const { formatImportSummary } = await import("./import-summary-table.ts");
 
   const folder = resolve(".se-letters-db", "demo");
   const source = join(folder, "letters.duckdb");

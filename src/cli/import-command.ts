@@ -5,10 +5,11 @@ import { EXIT, UsageError } from "./usage-error.ts";
 
 export const IMPORT_USAGE = `Usage:
   se-letters-db import --from FILE [--database-url URL | --embedded] [--replace] [--on-error stop|skip]
-                       [--rejects FILE] [--ignore-column table.column]... [--dry-run] [--no-verify] [--json]
+                       [--rejects FILE] [--ignore-column table.column]... [--dry-run] [--no-verify] [--json] [--quiet]
       Copies the four tables of a DuckDB file into PostgreSQL in one transaction, then verifies them
       before committing. The target is --database-url, else DATABASE_URL, else DB_*; --embedded starts an
-      embedded PostgreSQL instead, for a rehearsal. With none of them it stops (exit 2).
+      embedded PostgreSQL instead, for a rehearsal. With none of them it stops (exit 2). --quiet prints only
+      the summary (or --json's) and errors: no progress, no notices.
       Exit codes: 0 imported and verified (every source row imported or listed in --rejects),
       3 bad rows found (--on-error stop), 4 verification failed, 5 target not empty (use --replace).`;
 
@@ -73,6 +74,7 @@ export async function runImportCommand(args: string[], out: (line: string) => vo
       "no-verify": { type: "boolean", default: false },
       json: { type: "boolean", default: false },
       embedded: { type: "boolean", default: false },
+      quiet: { type: "boolean", default: false },
     },
   });
   void positionals;
@@ -81,11 +83,13 @@ export async function runImportCommand(args: string[], out: (line: string) => vo
   if (onError !== "stop" && onError !== "skip") throw new UsageError(`--on-error must be stop or skip, not ${JSON.stringify(onError)}`);
   if (onError === "skip" && values.rejects === undefined) throw new UsageError("--on-error skip needs --rejects FILE: every rejected row is listed there");
   const { importDuckDb } = await import("../importer/index.ts");
-  const { progressPrinter } = await import("../importer/progress.ts");
-  const { formatImportSummary } = await import("../importer/summary-table.ts");
-  const isTerminal = process.stderr.isTTY === true;
-  const progress = progressPrinter((text) => (isTerminal ? process.stderr.write(text) : err(text.replace(/\n$/, ""))), isTerminal);
-  const say = values.json ? err : out;
+  const { progressPrinter } = await import("./import-progress.ts");
+  const { formatImportSummary } = await import("./import-summary-table.ts");
+  const terminal = process.stderr.isTTY === true;
+  const output = terminal ? { isTerminal: true as const, columns: process.stderr.columns ?? 80 } : { isTerminal: false as const };
+  const progress = progressPrinter((text) => (terminal ? process.stderr.write(text) : err(text.replace(/\n$/, ""))), output);
+  // --quiet: no progress and no notices; the summary (or --json) and errors only.
+  const say = values.quiet ? () => undefined : values.json ? err : out;
   try {
     const target = { command: "import", databaseUrl: values["database-url"], embedded: values.embedded };
     const summary = await withTargetDatabase(target, say, (connection) =>
@@ -98,7 +102,7 @@ export async function runImportCommand(args: string[], out: (line: string) => vo
         ignoreColumns: values["ignore-column"],
         dryRun: values["dry-run"],
         verify: !values["no-verify"],
-        onProgress: progress,
+        ...(values.quiet ? {} : { onProgress: progress }),
       }),
     );
     if (values.json) out(JSON.stringify(summary));

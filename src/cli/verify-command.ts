@@ -27,7 +27,7 @@ export async function runVerifyCommand(args: string[], out: (line: string) => vo
   });
   if (values.from === undefined) throw new UsageError("verify needs --from FILE (the DuckDB file)");
   const { verifyImport } = await import("../importer/index.ts");
-  const { formatVerification } = await import("../importer/summary-table.ts");
+  const { formatVerification } = await import("./import-summary-table.ts");
   try {
     const target = { command: "verify", databaseUrl: values["database-url"], embedded: values.embedded };
     const report = await withTargetDatabase(target, values.json ? err : out, (connection) =>

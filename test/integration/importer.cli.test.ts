@@ -38,6 +38,10 @@ describe("se-letters-db import and verify", () => {
     expect(dry.code).toBe(0);
     expect(JSON.parse(dry.out)).toMatchObject({ outcome: "dry-run", committed: false, verification: { ok: true } });
     expect(await counts()).toEqual([{ letters: 120, products: 240 }]);
+    const quiet = await cli("import", "--from", other, "--database-url", database.url, "--replace", "--dry-run", "--quiet");
+    expect(quiet.code).toBe(0);
+    expect(quiet.err, "--quiet: no progress").toBe("");
+    expect(quiet.out).toMatch(/^letters\s+30\s+30\s+0\s/m);
 
     expect((await cli("verify", "--from", file, "--database-url", database.url)).code).toBe(0);
     await database.sql("DELETE FROM processing_debug WHERE id = 5");

@@ -1,6 +1,6 @@
-import type { ImportSummary } from "./import-summary.ts";
-import { format } from "./progress.ts";
-import type { VerificationReport } from "./verify-target.ts";
+import type { ImportSummary } from "../importer/import-summary.ts";
+import type { VerificationReport } from "../importer/verify-target.ts";
+import { format } from "./import-progress.ts";
 
 const OUTCOME_TEXT: Readonly<Record<ImportSummary["outcome"], string>> = {
   imported: "Imported and committed.",
