@@ -1,5 +1,6 @@
 import type { DuckDBConnection, DuckDBDataChunk } from "@duckdb/node-api";
-import { duckDbBindings, type SourceKind } from "./duckdb-source.ts";
+import { duckDbBindings } from "./duckdb-module.ts";
+import type { SourceKind } from "./duckdb-source.ts";
 import { quoteIdentifier } from "./import-tables.ts";
 
 /** One column of one chunk: the vector's bytes and its validity mask (`null` when every row is valid). */

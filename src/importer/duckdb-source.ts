@@ -1,7 +1,7 @@
 import { existsSync, statSync } from "node:fs";
-import { createRequire } from "node:module";
 import type { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { ImportSourceError } from "../errors.ts";
+import { loadDuckDb } from "./duckdb-module.ts";
 
 /** How a DuckDB column is read: its physical layout in a vector. */
 export type SourceKind = "int4" | "float4" | "bool" | "varchar" | "json" | "timestamp";
@@ -53,12 +53,7 @@ export interface OpenDuckDbSourceOptions {
 export async function openDuckDbSource(file: string, options: OpenDuckDbSourceOptions = {}): Promise<DuckDbSource> {
   if (!existsSync(file)) throw new ImportSourceError(file, ["the file does not exist"]);
   if (!statSync(file).isFile()) throw new ImportSourceError(file, ["it is not a file"]);
-  let DuckDb: typeof import("@duckdb/node-api");
-  try {
-    DuckDb = await import("@duckdb/node-api");
-  } catch (error) {
-    throw new ImportSourceError(file, ["the optional package @duckdb/node-api is not installed: run `npm install @duckdb/node-api`"], { cause: error });
-  }
+  const DuckDb = await loadDuckDb(file);
   let instance: DuckDBInstance;
   try {
     instance = await DuckDb.DuckDBInstance.create(file, { access_mode: "READ_ONLY", memory_limit: options.memoryLimit ?? "128MB" });
@@ -113,19 +108,4 @@ function describeOpenFailure(error: unknown): string {
 
 function firstLine(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split("\n")[0] ?? "";
-}
-
-/** The `@duckdb/node-bindings` that the installed `@duckdb/node-api` itself uses (same version by construction). */
-export type DuckDbBindings = typeof import("@duckdb/node-bindings");
-
-let bindings: DuckDbBindings | undefined;
-
-/** Loads the low-level bindings through `@duckdb/node-api`'s own dependency, for raw vector access. */
-export function duckDbBindings(): DuckDbBindings {
-  if (bindings === undefined) {
-    const here = createRequire(import.meta.url);
-    const api = createRequire(here.resolve("@duckdb/node-api"));
-    bindings = api("@duckdb/node-bindings") as DuckDbBindings;
-  }
-  return bindings;
 }

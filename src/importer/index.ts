@@ -1,6 +1,8 @@
 /**
- * `@se-letters/db/importer`: the DuckDB → PostgreSQL importer. Needs the optional peer `@duckdb/node-api`;
- * the package's main entry does not load it.
+ * `@se-letters/db/importer`: the DuckDB → PostgreSQL importer. Needs the optional peer `@duckdb/node-api`
+ * of the line in {@link SUPPORTED_DUCKDB}, loaded at first use: importing this entry without it works, and
+ * the first import, verify or sample file fails with an {@link ImportSourceError} naming the package and the
+ * supported versions. The package's main entry never loads it.
  */
 export { importDuckDb } from "./import-duckdb.ts";
 export { verifyImport, type VerifyImportResult, type VerifyOptions } from "./verify-import.ts";
@@ -12,5 +14,6 @@ export type { RejectsFileLine } from "./rejects-file.ts";
 export type { SourceValue } from "./source-values.ts";
 export type { OrphanCount, TableVerification, VerificationReport } from "./verify-target.ts";
 export { IMPORT_TABLES, type ImportTable } from "./import-tables.ts";
+export { SUPPORTED_DUCKDB } from "./duckdb-module.ts";
 export { createSampleLettersDuckDb, sourceSchemaSql, type SampleLettersOptions } from "./sample-letters-duckdb.ts";
 export { ImportFailedError, ImportSourceError, ImportTargetNotEmptyError } from "../errors.ts";

@@ -1,4 +1,4 @@
-import { DuckDBInstance } from "@duckdb/node-api";
+import { loadDuckDb, type SUPPORTED_DUCKDB } from "./duckdb-module.ts";
 
 /** Options of {@link createSampleLettersDuckDb}. */
 export interface SampleLettersOptions {
@@ -61,6 +61,8 @@ const STEPS = ["pdf_ocr", "grok_extraction", "product_matching", "validation"];
  * Writes a realistic SE Letters DuckDB file at `path` (which must not exist): letters with titles, paths
  * and hashes, skewed range labels, rare product identifiers, catalogue matches, debug steps, and JSON
  * documents. Values are derived from the row number, so the same options give the same data.
+ *
+ * @throws {ImportSourceError} when `@duckdb/node-api` is missing or not of the supported line ({@link SUPPORTED_DUCKDB}).
  */
 export async function createSampleLettersDuckDb(path: string, options: SampleLettersOptions = {}): Promise<void> {
   const letters = options.letters ?? 200;
@@ -73,6 +75,7 @@ export async function createSampleLettersDuckDb(path: string, options: SampleLet
   const skewed = (list: string, count: number, seed: string) =>
     `${list}[1 + floor(pow((hash(${seed}) % 1000000) / 1000000.0, 3) * ${count})::INTEGER]`;
 
+  const { DuckDBInstance } = await loadDuckDb(path);
   const instance = await DuckDBInstance.create(path);
   const connection = await instance.connect();
   try {
