@@ -1,27 +1,32 @@
 /**
- * Every error `@se-letters/db` throws. Each carries a stable `code`: compare `error.code` rather than
- * using `instanceof`, because with both the ESM and the CJS build loaded in one process `instanceof`
- * fails across the two copies, while the code does not.
+ * The code of every error `@se-letters/db` throws: the one list. Compare `error.code` rather than using
+ * `instanceof`, because with both the ESM and the CJS build loaded in one process `instanceof` fails
+ * across the two copies, while the code does not.
  */
-export type DatabaseErrorCode =
-  | "CONFIGURATION_INVALID"
-  | "DATABASE_UNAVAILABLE"
-  | "MIGRATIONS_NOT_FOUND"
-  | "MIGRATION_FAILED"
-  | "MIGRATION_PREVIOUSLY_FAILED"
-  | "MIGRATION_CHECKSUM_MISMATCH"
-  | "INSUFFICIENT_PRIVILEGE"
-  | "SCHEMA_NOT_MIGRATED"
-  | "VALIDATION_FAILED"
-  | "NOT_FOUND"
-  | "UNIQUE_CONFLICT"
-  | "FOREIGN_KEY_VIOLATION"
-  | "IMPORT_SOURCE_INVALID"
-  | "IMPORT_TARGET_NOT_EMPTY"
-  | "IMPORT_FAILED"
-  | "QUERY_TIMEOUT"
-  | "WRITE_OUTCOME_UNKNOWN"
-  | "TRANSACTION_CONFLICT";
+export const DATABASE_ERROR_CODES = Object.freeze([
+  "CONFIGURATION_INVALID",
+  "DATABASE_UNAVAILABLE",
+  "MIGRATIONS_NOT_FOUND",
+  "MIGRATION_FAILED",
+  "MIGRATION_PREVIOUSLY_FAILED",
+  "MIGRATION_CHECKSUM_MISMATCH",
+  "INSUFFICIENT_PRIVILEGE",
+  "SCHEMA_NOT_MIGRATED",
+  "VALIDATION_FAILED",
+  "NOT_FOUND",
+  "UNIQUE_CONFLICT",
+  "FOREIGN_KEY_VIOLATION",
+  "IMPORT_SOURCE_INVALID",
+  "IMPORT_TARGET_NOT_EMPTY",
+  "IMPORT_FAILED",
+  "QUERY_TIMEOUT",
+  "WRITE_OUTCOME_UNKNOWN",
+  "TRANSACTION_CONFLICT",
+  "EMBEDDED_POSTGRES_FAILED",
+] as const);
+
+/** One of {@link DATABASE_ERROR_CODES}. */
+export type DatabaseErrorCode = (typeof DATABASE_ERROR_CODES)[number];
 
 /** Base class of every error thrown by `@se-letters/db`. */
 export class DatabaseError extends Error {
@@ -275,26 +280,7 @@ export class ForeignKeyViolationError extends DatabaseError {
   }
 }
 
-const ERROR_CODES: ReadonlySet<string> = new Set<DatabaseErrorCode>([
-  "CONFIGURATION_INVALID",
-  "DATABASE_UNAVAILABLE",
-  "MIGRATIONS_NOT_FOUND",
-  "MIGRATION_FAILED",
-  "MIGRATION_PREVIOUSLY_FAILED",
-  "MIGRATION_CHECKSUM_MISMATCH",
-  "INSUFFICIENT_PRIVILEGE",
-  "SCHEMA_NOT_MIGRATED",
-  "VALIDATION_FAILED",
-  "NOT_FOUND",
-  "UNIQUE_CONFLICT",
-  "FOREIGN_KEY_VIOLATION",
-  "IMPORT_SOURCE_INVALID",
-  "IMPORT_TARGET_NOT_EMPTY",
-  "IMPORT_FAILED",
-  "QUERY_TIMEOUT",
-  "WRITE_OUTCOME_UNKNOWN",
-  "TRANSACTION_CONFLICT",
-]);
+const ERROR_CODES: ReadonlySet<string> = new Set(DATABASE_ERROR_CODES);
 
 /** True when `error` was thrown by this package, whichever of its builds (ESM or CJS) threw it. */
 export function isDatabaseError(error: unknown): error is DatabaseError {

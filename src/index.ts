@@ -28,36 +28,36 @@ export { SUPPORTED_URL_PARAMETERS } from "./config/database-url.ts";
 export type { TlsFiles } from "./config/tls-files.ts";
 export {
   ConfigurationError,
+  DATABASE_ERROR_CODES,
   DatabaseError,
   DatabaseUnavailableError,
+  ForeignKeyViolationError,
   InsufficientPrivilegeError,
+  isDatabaseError,
   MigrationChecksumMismatchError,
   MigrationFailedError,
   MigrationPreviouslyFailedError,
   MigrationsNotFoundError,
+  NotFoundError,
+  QueryTimeoutError,
   SchemaNotMigratedError,
-  isDatabaseError,
+  TransactionConflictError,
+  UniqueConflictError,
+  ValidationError,
+  WriteOutcomeUnknownError,
   type ConfigurationIssue,
   type DatabaseErrorCode,
+  type QueryTimeoutKind,
+  type ValidationIssue,
 } from "./errors.ts";
+export { mapDatabaseError } from "./map-database-error.ts";
+export { EmbeddedPostgresError } from "./embedded/embedded-postgres-error.ts";
 export { migrate, type MigrateOptions, type MigrateResult } from "./migrate/migrate.ts";
 export { defaultMigrationsDirectory, readMigrationFiles, type MigrationFile } from "./migrate/migration-files.ts";
 export { markMigrationApplied, markMigrationRolledBack } from "./migrate/resolve-migration.ts";
 export { createRoles, READONLY_ROLE, rolesSqlFile, SERVICE_ROLE, type CreateRolesResult } from "./roles/create-roles.ts";
 export { Prisma, PrismaClient } from "./generated/prisma/client.ts";
 export type { Letter, LetterProduct, LetterProductMatch, ProcessingDebug } from "./generated/prisma/client.ts";
-export {
-  ForeignKeyViolationError,
-  NotFoundError,
-  QueryTimeoutError,
-  TransactionConflictError,
-  UniqueConflictError,
-  ValidationError,
-  WriteOutcomeUnknownError,
-  type QueryTimeoutKind,
-  type ValidationIssue,
-} from "./errors.ts";
-export { mapDatabaseError } from "./letters/map-database-error.ts";
 export { LetterRepository, type LetterRepositoryClient } from "./letters/letter-repository.ts";
 export { jsonValueSchema, type JsonValue } from "./letters/json-value.ts";
 export {

@@ -7,7 +7,7 @@ import {
   TransactionConflictError,
   UniqueConflictError,
   isDatabaseError,
-} from "../errors.ts";
+} from "./errors.ts";
 
 /** The fields of a Prisma error and of the driver-adapter error under it that the mapping reads. */
 interface ErrorFacts {

@@ -83,7 +83,6 @@ export async function runCli(argv: string[], out: (line: string) => void, err: (
       return failed("USAGE", `${firstLine((error as Error).message)} (see se-letters-db ${command} --help)`, EXIT.usage);
     }
     if (isDatabaseError(error)) return failed(error.code, `Error: ${error.message}`, EXIT.failure);
-    if (error instanceof Error && error.name === "EmbeddedPostgresError") return failed("EMBEDDED_POSTGRES", `Error: ${error.message}`, EXIT.failure);
     return failed("UNEXPECTED", `Unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`, EXIT.failure);
   }
 }

@@ -2,7 +2,7 @@ import { ForeignKeyViolationError, NotFoundError } from "../errors.ts";
 import type { Prisma, PrismaClient } from "../generated/prisma/client.ts";
 import { decodeCursor } from "./keyset-cursor.ts";
 import { readKeysetPage } from "./keyset-page.ts";
-import { withMappedErrors } from "./map-database-error.ts";
+import { withMappedErrors } from "../map-database-error.ts";
 import { TRANSACTION_ATTEMPTS, readWithRetry, transactionWithRetry, writeOnce } from "./retry-policy.ts";
 import { parseInput } from "./parse-input.ts";
 import { LETTER_COLUMNS, toLetterRecord, type LetterRow } from "./letter-row.ts";

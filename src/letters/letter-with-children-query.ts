@@ -2,7 +2,7 @@ import { PREPARED_STATEMENT_MARKER } from "../client/prepared-statement.ts";
 import { Prisma } from "../generated/prisma/client.ts";
 import type { LetterProduct, LetterProductMatch, ProcessingDebug } from "../generated/prisma/client.ts";
 import { LETTER_COLUMNS, toLetterRecord, type LetterRow } from "./letter-row.ts";
-import { sqlStateOf } from "./map-database-error.ts";
+import { sqlStateOf } from "../map-database-error.ts";
 import type { LetterInclude } from "./letter-schemas.ts";
 import type { Queryable } from "./letter-store.ts";
 import type { LetterWith } from "./letter-types.ts";

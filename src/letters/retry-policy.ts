@@ -1,5 +1,5 @@
 import { TransactionConflictError, WriteOutcomeUnknownError } from "../errors.ts";
-import { connectionFailureOf, mapDatabaseError } from "./map-database-error.ts";
+import { connectionFailureOf, mapDatabaseError } from "../map-database-error.ts";
 
 /**
  * How many times the repository tries a transaction of its own that PostgreSQL aborted with a deadlock

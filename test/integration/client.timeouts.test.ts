@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DatabaseError, QueryTimeoutError } from "../../src/errors.ts";
 import { LetterRepository } from "../../src/letters/letter-repository.ts";
-import { mapDatabaseError } from "../../src/letters/map-database-error.ts";
+import { mapDatabaseError } from "../../src/map-database-error.ts";
 import { withLockHeld } from "../support/held-lock.ts";
 import { useProcessErrorSpy } from "../support/process-error-spy.ts";
 import { useTestDatabase } from "../support/test-database.ts";

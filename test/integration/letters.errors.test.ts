@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { DatabaseUnavailableError, ForeignKeyViolationError, UniqueConflictError, isDatabaseError } from "../../src/errors.ts";
 import { PrismaClient } from "../../src/generated/prisma/client.ts";
 import { LetterRepository } from "../../src/letters/letter-repository.ts";
-import { mapDatabaseError } from "../../src/letters/map-database-error.ts";
+import { mapDatabaseError } from "../../src/map-database-error.ts";
 import { useTestDatabase } from "../support/test-database.ts";
 
 const database = useTestDatabase();

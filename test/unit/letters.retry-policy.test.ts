@@ -1,7 +1,7 @@
 import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { DatabaseUnavailableError, QueryTimeoutError, TransactionConflictError, WriteOutcomeUnknownError } from "../../src/errors.ts";
-import { connectionFailureOf } from "../../src/letters/map-database-error.ts";
+import { connectionFailureOf } from "../../src/map-database-error.ts";
 import { TRANSACTION_ATTEMPTS, readWithRetry, transactionWithRetry, writeOnce } from "../../src/letters/retry-policy.ts";
 
 // Errors as node-postgres raises them: a server error with its SQLSTATE, a socket error, its own messages.
