@@ -195,7 +195,12 @@ describe("hostile input is refused before the client is touched (property-based)
       fc.tuple(fc.constantFrom("query", "documentType", "rangeLabel", "productIdentifier"), fc.oneof(unstorableText, wrongType, anyNumber)),
       fc.tuple(fc.constant("minConfidence"), unstorableReal(1)),
       fc.tuple(fc.constantFrom("sortBy", "sortOrder"), fc.oneof(fc.string().filter((text) => !["id", "asc", "desc", "status"].includes(text)), wrongType, fc.constant("id; DROP TABLE letters"))),
-      fc.tuple(fc.constantFrom("page", "limit"), fc.oneof(anyNumber, wrongType, fc.string()).filter((value) => !isStorableInteger(value, 1, 100))),
+      // A page counts from 1 or back from -1 (the last page), up to 1,000,000 either way; a limit is 1 to 100.
+      fc.tuple(
+        fc.constant("page"),
+        fc.oneof(anyNumber, wrongType, fc.string()).filter((value) => !isStorableInteger(value, 1, 1_000_000) && !isStorableInteger(value, -1_000_000, -1)),
+      ),
+      fc.tuple(fc.constant("limit"), fc.oneof(anyNumber, wrongType, fc.string()).filter((value) => !isStorableInteger(value, 1, 100))),
       fc.tuple(fc.constant("extra"), fc.anything()),
     );
     await fc.assert(
