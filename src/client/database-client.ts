@@ -4,10 +4,10 @@ import { resolveDatabaseConfig, describeDatabaseTarget, type DatabaseConfig, typ
 import { DatabaseUnavailableError } from "../errors.ts";
 import { PrismaClient, type Prisma } from "../generated/prisma/client.ts";
 import { stderrLogger, type DatabaseLogger } from "./database-logger.ts";
-import { poolConfigFor } from "./pool-config.ts";
-import { preparedStatementName } from "./prepared-statement.ts";
+import { poolConfigFor } from "../connection/pool-config.ts";
+import { preparedStatementName } from "../connection/prepared-statement.ts";
 import { PooledPgClient } from "./pooled-pg-client.ts";
-import { safeErrorReason } from "./safe-error-reason.ts";
+import { safeErrorReason } from "../connection/safe-error-reason.ts";
 
 /** Prisma needs a number for its transaction timeout: a day stands for "no bound" (`queryTimeoutMs` 0). */
 const UNBOUNDED_TRANSACTION_MS = 86_400_000;

@@ -3,7 +3,7 @@ import { readMigrationFiles } from "../migrate/migration-files.ts";
 import { readMigrationHistory } from "../migrate/migration-history.ts";
 import { compareMigrations } from "../migrate/migration-status.ts";
 import type { DatabaseClient } from "./database-client.ts";
-import { safeErrorReason } from "./safe-error-reason.ts";
+import { safeErrorReason } from "../connection/safe-error-reason.ts";
 
 /** What {@link checkDatabaseHealth} found. `healthy` is true only when the server answers and the schema is up to date. */
 export interface HealthReport {

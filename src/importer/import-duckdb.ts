@@ -1,5 +1,5 @@
 import { DatabaseError, ImportFailedError, ImportSourceError, ImportTargetNotEmptyError } from "../errors.ts";
-import { safeErrorReason } from "../client/safe-error-reason.ts";
+import { safeErrorReason } from "../connection/safe-error-reason.ts";
 import { findSetProblems, RejectTracker } from "./bad-rows.ts";
 import {
   captureDeferredStructures,

@@ -1,8 +1,6 @@
-import pg from "pg";
-import { maintenanceSessionConfigFor } from "../client/pool-config.ts";
-import { safeErrorReason } from "../client/safe-error-reason.ts";
+import type pg from "pg";
 import { describeDatabaseTarget, resolveDatabaseConfig, type DatabaseOptions } from "../config/database-config.ts";
-import { DatabaseUnavailableError } from "../errors.ts";
+import { openMaintenanceSession } from "../connection/maintenance-session.ts";
 
 /** One dedicated connection (session in UTC) for a load or a verification, and how to name its server. */
 export interface TargetConnection {
@@ -21,13 +19,6 @@ export interface TargetConnection {
 export async function connectTarget(options: DatabaseOptions): Promise<TargetConnection> {
   const config = resolveDatabaseConfig(options);
   const target = describeDatabaseTarget(config);
-  const client = new pg.Client({ ...maintenanceSessionConfigFor(config), application_name: `${config.applicationName} import` });
-  client.on("error", () => undefined);
-  try {
-    await client.connect();
-  } catch (error) {
-    await client.end().catch(() => undefined);
-    throw new DatabaseUnavailableError(target, safeErrorReason(error, config.password), { cause: error });
-  }
+  const client = await openMaintenanceSession(config, `${config.applicationName} import`);
   return { client, target, password: config.password };
 }

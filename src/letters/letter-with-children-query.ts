@@ -1,4 +1,4 @@
-import { PREPARED_STATEMENT_MARKER } from "../client/prepared-statement.ts";
+import { PREPARED_STATEMENT_MARKER } from "../connection/prepared-statement.ts";
 import { Prisma } from "../generated/prisma/client.ts";
 import type { LetterProduct, LetterProductMatch, ProcessingDebug } from "../generated/prisma/client.ts";
 import { LETTER_COLUMNS, toLetterRecord, type LetterRow } from "./letter-row.ts";

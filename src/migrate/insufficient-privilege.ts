@@ -1,4 +1,4 @@
-import { safeErrorReason } from "../client/safe-error-reason.ts";
+import { safeErrorReason } from "../connection/safe-error-reason.ts";
 import { describeDatabaseTarget, type DatabaseConfig } from "../config/database-config.ts";
 import { InsufficientPrivilegeError } from "../errors.ts";
 

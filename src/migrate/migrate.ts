@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { safeErrorReason } from "../client/safe-error-reason.ts";
+import { safeErrorReason } from "../connection/safe-error-reason.ts";
 import { resolveDatabaseConfig, type DatabaseOptions } from "../config/database-config.ts";
 import {
   MigrationChecksumMismatchError,

@@ -1,8 +1,6 @@
-import pg from "pg";
-import { maintenanceSessionConfigFor } from "../client/pool-config.ts";
-import { safeErrorReason } from "../client/safe-error-reason.ts";
-import { describeDatabaseTarget, type DatabaseConfig } from "../config/database-config.ts";
-import { DatabaseUnavailableError } from "../errors.ts";
+import type pg from "pg";
+import type { DatabaseConfig } from "../config/database-config.ts";
+import { openMaintenanceSession } from "../connection/maintenance-session.ts";
 import { insufficientPrivilegeError, isInsufficientPrivilege, MIGRATION_WORK, type PrivilegedWork } from "./insufficient-privilege.ts";
 import { PRISMA_MIGRATE_ADVISORY_LOCK } from "./migration-history.ts";
 
@@ -19,13 +17,7 @@ export async function withMigrationLock<T>(
   work: (client: pg.Client) => Promise<T>,
   privileged: PrivilegedWork = MIGRATION_WORK,
 ): Promise<T> {
-  const client = new pg.Client(maintenanceSessionConfigFor(config));
-  try {
-    await client.connect();
-  } catch (error) {
-    await client.end().catch(() => undefined);
-    throw new DatabaseUnavailableError(describeDatabaseTarget(config), safeErrorReason(error, config.password), { cause: error });
-  }
+  const client = await openMaintenanceSession(config);
   try {
     await client.query("SELECT pg_advisory_lock($1)", [PRISMA_MIGRATE_ADVISORY_LOCK]);
     try {

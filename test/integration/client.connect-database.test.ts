@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from "vitest";
 import { connectDatabase } from "../../src/client/database-client.ts";
 import type { LogEntry } from "../../src/client/database-logger.ts";
 import { checkDatabaseHealth } from "../../src/client/health-check.ts";
-import { PREPARED_STATEMENT_MARKER } from "../../src/client/prepared-statement.ts";
+import { PREPARED_STATEMENT_MARKER } from "../../src/connection/prepared-statement.ts";
 import { DatabaseUnavailableError } from "../../src/errors.ts";
 import { LetterRepository } from "../../src/letters/letter-repository.ts";
 import { readMigrationFiles } from "../../src/migrate/migration-files.ts";

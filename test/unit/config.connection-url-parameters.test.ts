@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inspect } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
-import { poolConfigFor } from "../../src/client/pool-config.ts";
+import { poolConfigFor } from "../../src/connection/pool-config.ts";
 import { resolveDatabaseConfig } from "../../src/config/database-config.ts";
 import { ConfigurationError } from "../../src/errors.ts";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { maintenanceSessionConfigFor, poolConfigFor } from "../../src/client/pool-config.ts";
+import { maintenanceSessionConfigFor, poolConfigFor } from "../../src/connection/pool-config.ts";
 import { resolveDatabaseConfig } from "../../src/config/database-config.ts";
 
 describe("poolConfigFor", () => {

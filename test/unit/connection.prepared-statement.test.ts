@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MAX_PREPARED_STATEMENTS, PREPARED_STATEMENT_MARKER, preparedStatementName } from "../../src/client/prepared-statement.ts";
+import { MAX_PREPARED_STATEMENTS, PREPARED_STATEMENT_MARKER, preparedStatementName } from "../../src/connection/prepared-statement.ts";
 
 describe("preparedStatementName", () => {
   it("names only statements that start with the marker", () => {

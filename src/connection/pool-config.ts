@@ -1,7 +1,7 @@
 import type pg from "pg";
 import type { DatabaseConfig } from "../config/database-config.ts";
 import { serverOptionsWithForcedSettings } from "../config/server-options.ts";
-import { tlsOptionsFor } from "../config/ssl-mode.ts";
+import { tlsOptionsFor } from "./tls-options.ts";
 
 /** The `pg.Pool` settings for a configuration: its limits and timeouts, TLS, the server options, and sessions in UTC. */
 export function poolConfigFor(config: DatabaseConfig): pg.PoolConfig {

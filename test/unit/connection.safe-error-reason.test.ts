@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { safeErrorReason } from "../../src/client/safe-error-reason.ts";
+import { safeErrorReason } from "../../src/connection/safe-error-reason.ts";
 
 const withCode = (message: string, code: string): Error => Object.assign(new Error(message), { code });
 
