@@ -5,7 +5,8 @@
 #      to install, refuses DuckDB 1.4 by version, and with the newest tested DuckDB (which the peer range
 #      must accept: npm refuses an optional peer outside it) writes a DuckDB file, and imports it;
 #   2. from a git URL of this checkout (HEAD; npm builds dist/ with the package's prepare script);
-#   3. inside an npm workspace whose member service depends on it by path;
+#   3. inside an npm workspace whose member service depends on it by path (the tarball);
+#   4. in a monorepo whose workspaces hold its source (HEAD) and a service depending on it by version;
 # and the CLI from each: `npx se-letters-db --version` and `npx se-letters-db import --help`.
 # Usage: scripts/consumer-test.sh [TARBALL]   (without TARBALL it packs the checkout, which builds it)
 # With CONSUMER_TEST_DATABASE_URL (or SMOKE_DATABASE_URL: a server URL whose user may create databases) the
@@ -165,5 +166,20 @@ node -e "const f = process.argv[1], p = require(f); p.dependencies = { '@se-lett
 (cd "$ws" && "${npm_install[@]}")
 write_consumer "$ws/services/api"
 check_consumer "$ws/services/api"
+
+# 4. A monorepo: the package's source (HEAD) is a workspace member and a service depends on it by version;
+# npm links it and runs its prepare script (generate and build) as for the root project.
+step "npm workspace holding the package's source, a member service depending on it by version"
+mono="$work/monorepo"
+new_project "$mono"
+node -e "const f = process.argv[1], p = require(f); p.workspaces = ['packages/*', 'services/*']; require('fs').writeFileSync(f, JSON.stringify(p, null, 2))" "$mono/package.json"
+mkdir -p "$mono/packages/db"
+git -C "$root" archive "$commit" | tar -x -C "$mono/packages/db"
+new_project "$mono/services/api"
+node -e "const f = process.argv[1], p = require(f); p.dependencies = { '@se-letters/db': '$version' }; p.devDependencies = { typescript: '$typescript', '@types/node': '$types_node' }; require('fs').writeFileSync(f, JSON.stringify(p, null, 2))" "$mono/services/api/package.json"
+(cd "$mono" && "${npm_install[@]}")
+[ -L "$mono/node_modules/@se-letters/db" ] || fail "the monorepo's @se-letters/db is not a link to its workspace"
+write_consumer "$mono/services/api"
+check_consumer "$mono/services/api"
 
 echo "consumer test passed in $((SECONDS - started)) s"
