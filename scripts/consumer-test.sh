@@ -18,7 +18,6 @@ started=$SECONDS
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 version=$(node -p "require('$root/package.json').version")
-duckdb=$(node --input-type=module -e "import { SUPPORTED_DUCKDB } from '$root/dist/importer/index.js'; console.log(SUPPORTED_DUCKDB.tested.at(-1))")
 typescript=$(node -p "require('$root/node_modules/typescript/package.json').version")
 types_node=$(node -p "require('$root/node_modules/@types/node/package.json').version")
 npm_install=(npm install --no-audit --no-fund --prefer-offline --loglevel=error)
@@ -32,6 +31,8 @@ if [ -z "$tarball" ]; then
   tarball="$work/$(cd "$root" && npm pack --silent --pack-destination "$work" | tail -n 1)"
 fi
 tarball=$(cd "$(dirname "$tarball")" && pwd)/$(basename "$tarball")
+# The newest DuckDB release the importer was tested with, from the built package.
+duckdb=$(node --input-type=module -e "import { SUPPORTED_DUCKDB } from '$root/dist/importer/index.js'; console.log(SUPPORTED_DUCKDB.tested.at(-1))")
 
 # A consumer project's files: strict TypeScript that imports both entries as ESM and as CJS.
 write_consumer() {
