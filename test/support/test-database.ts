@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
-import { afterAll, afterEach, beforeAll, expect, inject } from "vitest";
+import { afterAll, beforeAll, beforeEach, expect, inject, onTestFinished } from "vitest";
 import { connectDatabase, type ConnectOptions, type DatabaseClient } from "../../src/client/database-client.ts";
 import { databaseUrlFor } from "./database-url-for.ts";
 
@@ -22,8 +22,9 @@ export interface TestDatabase {
 
 /**
  * Gives the calling test file its own database cloned from the migrated template, so files run in
- * parallel without sharing rows. After each test it fails the test that left a client open; after the
- * file it fails if any connection to the database is still open, then drops it.
+ * parallel without sharing rows. When a test is over (after its fixtures are torn down) it fails the test
+ * if a client it opened is still open; after the file it fails if any connection to the database is still
+ * open, then drops it. `databaseTest` (database-fixtures.ts) gives tests a client and a repository on it.
  */
 export function useTestDatabase(): TestDatabase {
   const adminUrl = inject("adminUrl");
@@ -46,11 +47,15 @@ export function useTestDatabase(): TestDatabase {
     await admin((client) => client.query(`CREATE DATABASE ${name} TEMPLATE ${inject("templateDatabase")}`));
   });
 
-  afterEach(() => {
-    const leaked = open.size;
-    for (const client of open) void client.close();
-    open.clear();
-    expect(leaked, "the test left a DatabaseClient open: call close()").toBe(0);
+  // Judged once the test is over: vitest tears fixtures down after the afterEach hooks, so an afterEach
+  // would find the client of a `databaseTest` fixture (database-fixtures.ts) still open.
+  beforeEach(() => {
+    onTestFinished(() => {
+      const leaked = open.size;
+      for (const client of open) void client.close();
+      open.clear();
+      expect(leaked, "the test left a DatabaseClient open: call close()").toBe(0);
+    });
   });
 
   afterAll(async () => {
