@@ -2,9 +2,9 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
-import { columnList, loadColumns, type TableMapping } from "./column-mapping.ts";
-import { readChunks } from "./duckdb-chunk-reader.ts";
+import { columnList, type TableMapping } from "./column-mapping.ts";
 import type { DuckDbSource } from "./duckdb-source.ts";
+import { encodeSourceTable } from "./encode-source-table.ts";
 import { IMPORT_TABLES, quoteIdentifier } from "./import-tables.ts";
 import { TableEncoder, type RowGate } from "./pg-binary-encoder.ts";
 import type { TableChecksum } from "./row-checksum.ts";
@@ -126,7 +126,6 @@ export async function copyTable(
   gate: RowGate,
   checksum: TableChecksum | null,
   onProgress: (progress: LoadProgress) => void,
-  send = true,
 ): Promise<LoadProgress> {
   const started = performance.now();
   const encoder = new TableEncoder(mapping, gate, checksum);
@@ -137,24 +136,9 @@ export async function copyTable(
     rejected: encoder.rejectedRows,
     seconds: (performance.now() - started) / 1000,
   });
-  // The load also reads ignored columns, for the rejects file; a pass that sends nothing rejects nothing new.
-  const columns = loadColumns(mapping, send);
-  async function* encoded(): AsyncGenerator<Buffer> {
-    for await (const chunk of readChunks(source.connection, mapping.table, columns)) {
-      const full = encoder.encodeChunk(chunk);
-      if (full !== null) {
-        onProgress(progress());
-        yield full;
-      }
-    }
-    yield encoder.finish();
-  }
-  if (send) {
-    const copy = client.query(copyFrom(`COPY ${quoteIdentifier(mapping.table)} (${columnList(mapping.columns)}) FROM STDIN (FORMAT binary, FREEZE)`));
-    await pipeline(Readable.from(encoded(), { objectMode: false }), copy);
-  } else {
-    for await (const buffer of encoded()) void buffer;
-  }
+  const encoded = encodeSourceTable(source, mapping, encoder, true, () => onProgress(progress()));
+  const copy = client.query(copyFrom(`COPY ${quoteIdentifier(mapping.table)} (${columnList(mapping.columns)}) FROM STDIN (FORMAT binary, FREEZE)`));
+  await pipeline(Readable.from(encoded, { objectMode: false }), copy);
   const done = progress();
   onProgress(done);
   return done;

@@ -123,7 +123,8 @@ export async function importDuckDb(input: ImportOptions): Promise<ImportSummary>
         // The JSON tables' checksums are computed while PostgreSQL rebuilds: JavaScript waits then anyway.
         await awaitSetProblems();
         if (deferred.length > 0) {
-          checksumPass = checksumSource(client, source, deferred, setProblems, { ids: tracker.rejectedIdsByTable(), counts: tracker.counts });
+          const replay = new RejectTracker(setProblems, null, tracker.rejectedIdsByTable());
+          checksumPass = checksumSource(source, deferred, replay, tracker.counts);
           checksumPass.catch(() => undefined); // handled where it is awaited; this keeps an early failure from being "unhandled"
         }
         for (const [index, structure] of structures.entries()) {

@@ -1,40 +1,44 @@
-import type pg from "pg";
-import { RejectTracker } from "./bad-rows.ts";
-import { copyTable } from "./bulk-load.ts";
+import type { RejectTracker } from "./bad-rows.ts";
 import type { TableMapping } from "./column-mapping.ts";
 import type { DuckDbSource } from "./duckdb-source.ts";
+import { encodeSourceTable } from "./encode-source-table.ts";
 import type { ImportTable } from "./import-tables.ts";
-import type { RowProblem } from "./pg-binary-encoder.ts";
+import { TableEncoder, type RowGate } from "./pg-binary-encoder.ts";
 import { TableChecksum } from "./row-checksum.ts";
 import type { SourceTableState } from "./verify-target.ts";
 
-/** What the load pass left out, per table: the ids of rejected rows and how many rows it rejected. */
-export interface LoadPassRejects {
-  readonly ids: ReadonlyMap<ImportTable, ReadonlySet<number>>;
-  readonly counts: ReadonlyMap<ImportTable, number>;
-}
-
 /**
- * The source side of the verification for the tables the load did not checksum: each read again from
- * DuckDB and encoded exactly as the load sent it (nothing is sent), checksummed, leaving out the rows the
- * load left out: those whose id it rejected, and those the encoder refuses again on their own (a NULL id,
- * say). The import runs this while PostgreSQL rebuilds the indexes, when JavaScript would only wait, so
- * the work of the JSON tables' checksums (jsonb's canonical form, hashing) stays off the load. (Run beside
- * the next tables' COPY instead, it made JavaScript their bottleneck: measured slower.)
+ * The source side of a verification, for `import` and `verify` alike: each table read from DuckDB and
+ * encoded exactly as the load sends it (nothing is sent), and its rows checksummed, leaving out the rows
+ * `tracker`'s gates refuse: rows whose id it already knows as rejected (by the load, or listed in a
+ * rejects file), and those the encoder refuses on their own (a NULL id, say).
+ *
+ * `rejectedRows` gives each table's count of rejected rows for the report (the load's own counts); without
+ * it, a table's count is the rows its gate left out as already listed.
+ *
+ * The import runs this for the tables the load did not checksum (those with JSON columns, whose checksum
+ * needs jsonb's canonical form) while PostgreSQL rebuilds the indexes, when JavaScript would only wait, so
+ * that work stays off the load. (Run beside the next tables' COPY instead, it made JavaScript their
+ * bottleneck: measured slower.)
  */
 export async function checksumSource(
-  client: pg.ClientBase,
   source: DuckDbSource,
   mappings: readonly TableMapping[],
-  setProblems: ReadonlyMap<ImportTable, ReadonlyMap<number, RowProblem[]>>,
-  loadPass: LoadPassRejects,
+  tracker: RejectTracker,
+  rejectedRows?: ReadonlyMap<ImportTable, number>,
 ): Promise<SourceTableState[]> {
-  const replay = new RejectTracker(setProblems, null, loadPass.ids);
   const states: SourceTableState[] = [];
   for (const mapping of mappings) {
-    const checksum = new TableChecksum();
-    await copyTable(client, source, mapping, replay.gateFor(mapping), checksum, () => undefined, false);
-    states.push({ mapping, checksum, rejectedRows: loadPass.counts.get(mapping.table) ?? 0 });
+    const gate = tracker.gateFor(mapping);
+    const checksum = await checksumSourceTable(source, mapping, gate);
+    states.push({ mapping, checksum, rejectedRows: rejectedRows === undefined ? gate.listedRows : (rejectedRows.get(mapping.table) ?? 0) });
   }
   return states;
+}
+
+/** One table's checksum pass: the load's encoding loop with nothing sent. */
+async function checksumSourceTable(source: DuckDbSource, mapping: TableMapping, gate: RowGate): Promise<TableChecksum> {
+  const checksum = new TableChecksum();
+  for await (const buffer of encodeSourceTable(source, mapping, new TableEncoder(mapping, gate, checksum), false)) void buffer;
+  return checksum;
 }

@@ -1,13 +1,13 @@
 import type { DatabaseOptions } from "../config/database-config.ts";
 import { ImportSourceError } from "../errors.ts";
 import { findSetProblems, RejectTracker } from "./bad-rows.ts";
-import { copyTable } from "./bulk-load.ts";
 import { mapColumns, readTargetColumns } from "./column-mapping.ts";
 import { openDuckDbSource } from "./duckdb-source.ts";
+import { IMPORT_DEFAULTS } from "./import-options.ts";
 import { readRejectedIds } from "./rejects-file.ts";
-import { TableChecksum } from "./row-checksum.ts";
+import { checksumSource } from "./source-checksums.ts";
 import { connectTarget } from "./target-connection.ts";
-import { verifyAgainstTarget, type SourceTableState, type VerificationReport } from "./verify-target.ts";
+import { verifyAgainstTarget, type VerificationReport } from "./verify-target.ts";
 
 /** Options of {@link verifyImport}. */
 export interface VerifyOptions extends DatabaseOptions {
@@ -15,9 +15,9 @@ export interface VerifyOptions extends DatabaseOptions {
   from: string;
   /** The rejects file of that import: its rows are expected to be absent. Defaults to none. */
   rejectsFile?: string;
-  /** Source columns left out on import (`table.column`). Defaults to none. */
+  /** Source columns left out on import (`table.column`). Defaults to none (`IMPORT_DEFAULTS.ignoreColumns`). */
   ignoreColumns?: readonly string[];
-  /** DuckDB `memory_limit`. Defaults to `"128MB"`. */
+  /** DuckDB `memory_limit`. Defaults to the import's, `IMPORT_DEFAULTS.duckDbMemoryLimit`. */
   duckDbMemoryLimit?: string;
 }
 
@@ -36,21 +36,15 @@ export interface VerifyImportResult extends VerificationReport {
  * @throws {DatabaseUnavailableError} when PostgreSQL cannot be reached.
  */
 export async function verifyImport(options: VerifyOptions): Promise<VerifyImportResult> {
-  const source = await openDuckDbSource(options.from, { memoryLimit: options.duckDbMemoryLimit ?? "128MB" });
+  const source = await openDuckDbSource(options.from, { memoryLimit: options.duckDbMemoryLimit ?? IMPORT_DEFAULTS.duckDbMemoryLimit });
   try {
     const { client, target } = await connectTarget(options);
     try {
-      const { mappings, problems } = mapColumns(source.tables, await readTargetColumns(client), options.ignoreColumns ?? []);
+      const { mappings, problems } = mapColumns(source.tables, await readTargetColumns(client), options.ignoreColumns ?? IMPORT_DEFAULTS.ignoreColumns);
       if (problems.length > 0) throw new ImportSourceError(options.from, problems);
       const listed = options.rejectsFile === undefined ? new Map() : readRejectedIds(options.rejectsFile);
       const tracker = new RejectTracker(await findSetProblems(source.connection, mappings, source.uniqueIdTables), null, listed);
-      const sources: SourceTableState[] = [];
-      for (const mapping of mappings) {
-        const checksum = new TableChecksum();
-        const gate = tracker.gateFor(mapping);
-        await copyTable(client, source, mapping, gate, checksum, () => undefined, false);
-        sources.push({ mapping, checksum, rejectedRows: gate.listedRows });
-      }
+      const sources = await checksumSource(source, mappings, tracker);
       await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
       const report = await verifyAgainstTarget(client, sources);
       await client.query("COMMIT");
