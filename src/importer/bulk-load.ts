@@ -5,6 +5,7 @@ import { from as copyFrom } from "pg-copy-streams";
 import { columnList, type TableMapping } from "./column-mapping.ts";
 import type { DuckDbSource } from "./duckdb-source.ts";
 import { encodeSourceTable } from "./encode-source-table.ts";
+import type { LoadProgress } from "./import-options.ts";
 import { IMPORT_TABLES, quoteIdentifier } from "./import-tables.ts";
 import { TableEncoder, type RowGate } from "./pg-binary-encoder.ts";
 import type { TableChecksum } from "./row-checksum.ts";
@@ -99,15 +100,6 @@ export async function resetSequences(client: pg.ClientBase): Promise<void> {
       [quoteIdentifier(table)],
     );
   }
-}
-
-/** Rows per second, counted as the load goes. */
-export interface LoadProgress {
-  readonly table: string;
-  readonly rowsRead: number;
-  readonly imported: number;
-  readonly rejected: number;
-  readonly seconds: number;
 }
 
 /**

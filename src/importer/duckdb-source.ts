@@ -2,6 +2,7 @@ import { existsSync, statSync } from "node:fs";
 import type { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { ImportSourceError } from "../errors.ts";
 import { loadDuckDb } from "./duckdb-module.ts";
+import { IMPORT_DEFAULTS } from "./import-options.ts";
 
 /** How a DuckDB column is read: its physical layout in a vector. */
 export type SourceKind = "int4" | "float4" | "bool" | "varchar" | "json" | "timestamp";
@@ -41,7 +42,7 @@ export interface DuckDbSource {
 
 /** Options of {@link openDuckDbSource}. */
 export interface OpenDuckDbSourceOptions {
-  /** DuckDB's `memory_limit`; without it DuckDB may take 80 % of RAM for its buffers. Defaults to `"128MB"`. */
+  /** DuckDB's `memory_limit`; without it DuckDB may take 80 % of RAM for its buffers. Defaults to `IMPORT_DEFAULTS.duckDbMemoryLimit`. */
   memoryLimit?: string;
 }
 
@@ -56,7 +57,7 @@ export async function openDuckDbSource(file: string, options: OpenDuckDbSourceOp
   const DuckDb = await loadDuckDb(file);
   let instance: DuckDBInstance;
   try {
-    instance = await DuckDb.DuckDBInstance.create(file, { access_mode: "READ_ONLY", memory_limit: options.memoryLimit ?? "128MB" });
+    instance = await DuckDb.DuckDBInstance.create(file, { access_mode: "READ_ONLY", memory_limit: options.memoryLimit ?? IMPORT_DEFAULTS.duckDbMemoryLimit });
   } catch (error) {
     throw new ImportSourceError(file, [describeOpenFailure(error)], { cause: error });
   }

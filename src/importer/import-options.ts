@@ -1,5 +1,13 @@
 import type { DatabaseOptions } from "../config/database-config.ts";
-import type { LoadProgress } from "./bulk-load.ts";
+
+/** Rows per second, counted as the load goes. */
+export interface LoadProgress {
+  readonly table: string;
+  readonly rowsRead: number;
+  readonly imported: number;
+  readonly rejected: number;
+  readonly seconds: number;
+}
 
 /** What the importer is doing, for progress displays. */
 export type ImportProgress =
