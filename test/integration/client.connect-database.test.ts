@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, vi } from "vitest";
 import { connectDatabase } from "../../src/client/database-client.ts";
 import type { LogEntry } from "../../src/client/database-logger.ts";
 import { checkDatabaseHealth } from "../../src/client/health-check.ts";
@@ -7,9 +7,11 @@ import { DatabaseUnavailableError } from "../../src/errors.ts";
 import { LetterRepository } from "../../src/letters/letter-repository.ts";
 import { readMigrationFiles } from "../../src/migrate/migration-files.ts";
 import { databaseUrlFor } from "../support/database-url-for.ts";
+import { databaseTest } from "../support/database-fixtures.ts";
 import { useTestDatabase } from "../support/test-database.ts";
 
 const database = useTestDatabase();
+const it = databaseTest(database);
 
 describe("connectDatabase", () => {
   it("returns a Prisma client over a pool with the configured limits, sessions in UTC", async () => {
@@ -154,20 +156,15 @@ describe("connectDatabase: a pool busy for longer than connectionTimeoutMs", () 
 });
 
 describe("checkDatabaseHealth", () => {
-  it("says healthy on a migrated database", async () => {
-    const db = await database.connect();
-    try {
-      const report = await checkDatabaseHealth(db);
-      expect(report).toMatchObject({
-        healthy: true,
-        reachable: true,
-        migrations: { applied: readMigrationFiles().length, pending: [], failed: [], edited: [] },
-      });
-      expect(report.serverVersion).toMatch(/^\d+/);
-      expect(report.error).toBeUndefined();
-    } finally {
-      await db.close();
-    }
+  it("says healthy on a migrated database", async ({ db }) => {
+    const report = await checkDatabaseHealth(db);
+    expect(report).toMatchObject({
+      healthy: true,
+      reachable: true,
+      migrations: { applied: readMigrationFiles().length, pending: [], failed: [], edited: [] },
+    });
+    expect(report.serverVersion).toMatch(/^\d+/);
+    expect(report.error).toBeUndefined();
   });
 
   it("says which migrations are pending on an empty database", async () => {

@@ -1,20 +1,17 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
+import { databaseTest } from "../support/database-fixtures.ts";
 import { useTestDatabase } from "../support/test-database.ts";
 
 const database = useTestDatabase();
+const it = databaseTest(database);
 
 const setting = async (db: Awaited<ReturnType<typeof database.connect>>, name: string): Promise<string | undefined> =>
   (await db.pool.query<{ value: string }>("SELECT current_setting($1) AS value", [name])).rows[0]?.value;
 
 describe("connectDatabase: session timeouts", () => {
-  it("sets idle_in_transaction_session_timeout and statement_timeout to a minute by default", async () => {
-    const db = await database.connect();
-    try {
-      expect(await setting(db, "idle_in_transaction_session_timeout")).toBe("1min");
-      expect(await setting(db, "statement_timeout")).toBe("1min");
-    } finally {
-      await db.close();
-    }
+  it("sets idle_in_transaction_session_timeout and statement_timeout to a minute by default", async ({ db }) => {
+    expect(await setting(db, "idle_in_transaction_session_timeout")).toBe("1min");
+    expect(await setting(db, "statement_timeout")).toBe("1min");
   });
 
   it("cancels a statement that runs past statementTimeoutMs", async () => {

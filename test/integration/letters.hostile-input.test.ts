@@ -1,6 +1,5 @@
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
-import type { DatabaseClient } from "../../src/client/database-client.ts";
+import { describe, expect } from "vitest";
 import { ValidationError } from "../../src/errors.ts";
 import { LetterRepository } from "../../src/letters/letter-repository.ts";
 import type { CreateLetterInput } from "../../src/letters/letter-schemas.ts";
@@ -26,10 +25,12 @@ import {
   unstorableText,
   wrongType,
 } from "../support/hostile-values.ts";
+import { databaseTest } from "../support/database-fixtures.ts";
 import { useTestDatabase } from "../support/test-database.ts";
 import { countedClient } from "../support/untouched-client.ts";
 
 const database = useTestDatabase();
+const it = databaseTest(database);
 const MAX_INT4 = 2_147_483_647;
 
 /** How a letter field is stored, which decides what it must take and what it must refuse. */
@@ -148,16 +149,6 @@ const takenChildren = fc.integer({ min: 0, max: 3 }).chain((productCount) =>
   }),
 );
 
-/** Runs `work` with the Prisma client of a connection to the test database, closed afterwards. */
-async function withClient(work: (prisma: DatabaseClient["prisma"]) => Promise<void>): Promise<void> {
-  const db = await database.connect();
-  try {
-    await work(db.prisma);
-  } finally {
-    await db.close();
-  }
-}
-
 /** `value` without its `undefined` properties: what the caller means by leaving a field out. */
 function present<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined)) as Partial<T>;
@@ -255,188 +246,171 @@ function expectStoredAsGiven(stored: LetterWithChildren, input: Record<string, u
 }
 
 describe("LetterRepository with hostile input, on a real PostgreSQL (property-based)", () => {
-  it("create: each letter is stored and read back as given, or refused naming exactly its bad fields with nothing sent", async () => {
-    await withClient(async (prisma) => {
-      await fc.assert(
-        fc.asyncProperty(mixedLetter, takenChildren, async ({ input, refused }, children) => {
-          const counted = countedClient(prisma);
-          const letters = new LetterRepository(counted.client);
-          const full = { ...input, ...present(children) };
-          if (refused.size === 0) {
-            const created = await letters.create(full as CreateLetterInput);
-            expectStoredAsGiven(created, full);
-            expectStoredAsGiven((await letters.findById(created.id, { products: true, matches: true, debugSteps: true }))!, full);
-            return;
-          }
+  it("create: each letter is stored and read back as given, or refused naming exactly its bad fields with nothing sent", async ({ db }) => {
+    await fc.assert(
+      fc.asyncProperty(mixedLetter, takenChildren, async ({ input, refused }, children) => {
+        const counted = countedClient(db.prisma);
+        const letters = new LetterRepository(counted.client);
+        const full = { ...input, ...present(children) };
+        if (refused.size === 0) {
+          const created = await letters.create(full as CreateLetterInput);
+          expectStoredAsGiven(created, full);
+          expectStoredAsGiven((await letters.findById(created.id, { products: true, matches: true, debugSteps: true }))!, full);
+          return;
+        }
+        const before = await tableState();
+        const error: unknown = await letters.create(full as CreateLetterInput).then(
+          () => new Error("the letter was stored"),
+          (thrown: unknown) => thrown,
+        );
+        expect(error).toBeInstanceOf(ValidationError);
+        expect((error as ValidationError).code).toBe("VALIDATION_FAILED");
+        expect(new Set((error as ValidationError).issues.map((issue) => issue.path.split(".")[0]))).toEqual(refused);
+        expect(counted.uses(), "the client was used although the input was refused").toBe(0);
+        expect(await tableState()).toEqual(before);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it("createOrReplaceByFileHash, appendDebugStep and setStatus store values as given; refused ones change nothing", async ({ letters }) => {
+    const { id } = await letters.create({ documentName: "steps.pdf", sourceFilePath: "/steps.pdf" });
+    await fc.assert(
+      fc.asyncProperty(
+        TAKEN.requiredIndexed,
+        fc.oneof(
+          fc.record({ status: storableRequiredText(24).filter((text) => text.length <= 100) }).map((value) => ({ ...value, ok: true })),
+          fc.record({ status: REFUSED.status }).map((value) => ({ ...value, ok: false })),
+        ),
+        fc.oneof(
+          fc.record({ processingStep: TAKEN.requiredIndexed, stepDurationMs: TAKEN.measure, stepTimestamp: TAKEN.timestamp }).map((step) => ({ step: present(step), ok: true })),
+          fc.record({ processingStep: REFUSED.requiredIndexed }).map((step) => ({ step, ok: false })),
+          fc.record({ processingStep: fc.constant("s"), stepDurationMs: REFUSED.measure }).map((step) => ({ step, ok: false })),
+          fc.record({ processingStep: fc.constant("s"), stepTimestamp: REFUSED.timestamp }).map((step) => ({ step, ok: false })),
+        ),
+        async (fileHash, status, debug) => {
+          const replaced = await letters.createOrReplaceByFileHash({ documentName: "r.pdf", sourceFilePath: "/r.pdf", fileHash: fileHash as string });
+          expect(replaced.letter.fileHash).toBe(fileHash);
+          expect((await letters.findByFileHash(fileHash as string)).map((letter) => letter.id)).toEqual([replaced.letter.id]);
+
           const before = await tableState();
-          const error: unknown = await letters.create(full as CreateLetterInput).then(
-            () => new Error("the letter was stored"),
-            (thrown: unknown) => thrown,
-          );
-          expect(error).toBeInstanceOf(ValidationError);
-          expect((error as ValidationError).code).toBe("VALIDATION_FAILED");
-          expect(new Set((error as ValidationError).issues.map((issue) => issue.path.split(".")[0]))).toEqual(refused);
-          expect(counted.uses(), "the client was used although the input was refused").toBe(0);
-          expect(await tableState()).toEqual(before);
-        }),
-        { numRuns: 60 },
-      );
-    });
-  });
+          const updated = letters.setStatus(id, status.status as string);
+          if (status.ok) expect((await updated).status).toBe(status.status);
+          else await expect(updated).rejects.toMatchObject({ code: "VALIDATION_FAILED" });
 
-  it("createOrReplaceByFileHash, appendDebugStep and setStatus store values as given; refused ones change nothing", async () => {
-    await withClient(async (prisma) => {
-      const letters = new LetterRepository(prisma);
-      const { id } = await letters.create({ documentName: "steps.pdf", sourceFilePath: "/steps.pdf" });
-      await fc.assert(
-        fc.asyncProperty(
-          TAKEN.requiredIndexed,
-          fc.oneof(
-            fc.record({ status: storableRequiredText(24).filter((text) => text.length <= 100) }).map((value) => ({ ...value, ok: true })),
-            fc.record({ status: REFUSED.status }).map((value) => ({ ...value, ok: false })),
-          ),
-          fc.oneof(
-            fc.record({ processingStep: TAKEN.requiredIndexed, stepDurationMs: TAKEN.measure, stepTimestamp: TAKEN.timestamp }).map((step) => ({ step: present(step), ok: true })),
-            fc.record({ processingStep: REFUSED.requiredIndexed }).map((step) => ({ step, ok: false })),
-            fc.record({ processingStep: fc.constant("s"), stepDurationMs: REFUSED.measure }).map((step) => ({ step, ok: false })),
-            fc.record({ processingStep: fc.constant("s"), stepTimestamp: REFUSED.timestamp }).map((step) => ({ step, ok: false })),
-          ),
-          async (fileHash, status, debug) => {
-            const replaced = await letters.createOrReplaceByFileHash({ documentName: "r.pdf", sourceFilePath: "/r.pdf", fileHash: fileHash as string });
-            expect(replaced.letter.fileHash).toBe(fileHash);
-            expect((await letters.findByFileHash(fileHash as string)).map((letter) => letter.id)).toEqual([replaced.letter.id]);
-
-            const before = await tableState();
-            const updated = letters.setStatus(id, status.status as string);
-            if (status.ok) expect((await updated).status).toBe(status.status);
-            else await expect(updated).rejects.toMatchObject({ code: "VALIDATION_FAILED" });
-
-            const appended = letters.appendDebugStep(id, debug.step as never);
-            if (debug.ok) {
-              const step = await appended;
-              const given = debug.step as { processingStep: string; stepDurationMs?: number | null; stepTimestamp?: Date };
-              expect(step.processingStep).toBe(given.processingStep);
-              expectReal(step.stepDurationMs, given.stepDurationMs);
-              if (given.stepTimestamp !== undefined) expect(step.stepTimestamp?.getTime()).toBe(given.stepTimestamp.getTime());
-            } else {
-              await expect(appended).rejects.toMatchObject({ code: "VALIDATION_FAILED" });
-              if (!status.ok) expect(await tableState()).toEqual(before);
-            }
-          },
-        ),
-        { numRuns: 40 },
-      );
-    });
-  });
-
-  it("searches with any filter values either answer or refuse with a ValidationError, and find stored text and JSON as given", async () => {
-    await withClient(async (prisma) => {
-      const letters = new LetterRepository(prisma);
-      const filters = fc.record(
-        {
-          query: fc.oneof(storableText(), unstorableText, fc.string({ maxLength: 600 }), wrongType),
-          status: fc.oneof(storableRequiredText(), fc.array(fc.oneof(storableRequiredText(), unstorableText), { maxLength: 3 }), unstorableText),
-          documentType: fc.oneof(storableText(), unstorableText),
-          createdFrom: fc.oneof(storableDate, unstorableDate),
-          createdTo: fc.oneof(storableDate, unstorableDate),
-          minConfidence: fc.oneof(storableReal(1), unstorableReal(1)),
-          rangeLabel: fc.oneof(storableText(), unstorableText),
-          rawGrokJsonContains: fc.oneof(storableJson, unstorableJson),
-          sortBy: fc.oneof(fc.constantFrom("createdAt", "documentName", "processingTimeMs", "fileSize", "id"), fc.string()),
-          limit: fc.oneof(fc.integer({ min: 1, max: 100 }), anyNumber),
-          page: fc.oneof(fc.integer({ min: 1, max: 3 }), anyNumber),
-        },
-        { requiredKeys: [] },
-      );
-      await fc.assert(
-        fc.asyncProperty(filters, async (search) => {
-          const { page, ...cursorSearch } = search;
-          for (const call of [() => letters.search({ ...cursorSearch, page } as never), () => letters.searchByCursor(cursorSearch as never)]) {
-            const result: unknown = await call().catch((error: unknown) => error);
-            if (result instanceof Error) expect(result).toBeInstanceOf(ValidationError);
+          const appended = letters.appendDebugStep(id, debug.step as never);
+          if (debug.ok) {
+            const step = await appended;
+            const given = debug.step as { processingStep: string; stepDurationMs?: number | null; stepTimestamp?: Date };
+            expect(step.processingStep).toBe(given.processingStep);
+            expectReal(step.stepDurationMs, given.stepDurationMs);
+            if (given.stepTimestamp !== undefined) expect(step.stepTimestamp?.getTime()).toBe(given.stepTimestamp.getTime());
+          } else {
+            await expect(appended).rejects.toMatchObject({ code: "VALIDATION_FAILED" });
+            if (!status.ok) expect(await tableState()).toEqual(before);
           }
-        }),
-        { numRuns: 60 },
-      );
-      await fc.assert(
-        fc.asyncProperty(storableRequiredText(), storedJson, async (title, json) => {
-          const stored = await letters.create({ documentName: title, sourceFilePath: "/s", documentTitle: title, rawGrokJson: json as never });
-          const query = title.trim();
-          if (query.length <= 500) expect((await letters.search({ query, limit: 100 })).data.map((letter) => letter.id)).toContain(stored.id);
-          expect((await letters.search({ rawGrokJsonContains: json as never, limit: 100 })).data.map((letter) => letter.id)).toContain(stored.id);
-          expect((await letters.searchByCursor({ sortBy: "documentName", sortOrder: "asc", limit: 100 })).data.length).toBeGreaterThan(0);
-        }),
-        { numRuns: 25 },
-      );
-    });
+        },
+      ),
+      { numRuns: 40 },
+    );
   });
 
-  it("a JSON field that is a bare number is stored exactly or refused (the Prisma client rounds bare numbers to 16 digits)", async () => {
-    await withClient(async (prisma) => {
-      const letters = new LetterRepository(prisma);
-      await fc.assert(
-        fc.asyncProperty(
-          fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer(), fc.constantFrom(0.30000000000000004, Number.MAX_VALUE, Number.MIN_VALUE, 2 ** 53 + 2, 1e21, -0)),
-          async (value) => {
-            const outcome: unknown = await letters.create({ documentName: "n", sourceFilePath: "/n", rawGrokJson: value }).catch((error: unknown) => error);
-            if (outcome instanceof ValidationError) {
-              expect(outcome.issues.map((issue) => issue.path)).toEqual(["rawGrokJson"]);
-              expect(Number(value.toPrecision(16))).not.toBe(value);
-            } else {
-              expect((outcome as LetterWithChildren).rawGrokJson).toBe(value + 0);
-            }
-          },
-        ),
-        { numRuns: 80 },
-      );
-    });
+  it("searches with any filter values either answer or refuse with a ValidationError, and find stored text and JSON as given", async ({ letters }) => {
+    const filters = fc.record(
+      {
+        query: fc.oneof(storableText(), unstorableText, fc.string({ maxLength: 600 }), wrongType),
+        status: fc.oneof(storableRequiredText(), fc.array(fc.oneof(storableRequiredText(), unstorableText), { maxLength: 3 }), unstorableText),
+        documentType: fc.oneof(storableText(), unstorableText),
+        createdFrom: fc.oneof(storableDate, unstorableDate),
+        createdTo: fc.oneof(storableDate, unstorableDate),
+        minConfidence: fc.oneof(storableReal(1), unstorableReal(1)),
+        rangeLabel: fc.oneof(storableText(), unstorableText),
+        rawGrokJsonContains: fc.oneof(storableJson, unstorableJson),
+        sortBy: fc.oneof(fc.constantFrom("createdAt", "documentName", "processingTimeMs", "fileSize", "id"), fc.string()),
+        limit: fc.oneof(fc.integer({ min: 1, max: 100 }), anyNumber),
+        page: fc.oneof(fc.integer({ min: 1, max: 3 }), anyNumber),
+      },
+      { requiredKeys: [] },
+    );
+    await fc.assert(
+      fc.asyncProperty(filters, async (search) => {
+        const { page, ...cursorSearch } = search;
+        for (const call of [() => letters.search({ ...cursorSearch, page } as never), () => letters.searchByCursor(cursorSearch as never)]) {
+          const result: unknown = await call().catch((error: unknown) => error);
+          if (result instanceof Error) expect(result).toBeInstanceOf(ValidationError);
+        }
+      }),
+      { numRuns: 60 },
+    );
+    await fc.assert(
+      fc.asyncProperty(storableRequiredText(), storedJson, async (title, json) => {
+        const stored = await letters.create({ documentName: title, sourceFilePath: "/s", documentTitle: title, rawGrokJson: json as never });
+        const query = title.trim();
+        if (query.length <= 500) expect((await letters.search({ query, limit: 100 })).data.map((letter) => letter.id)).toContain(stored.id);
+        expect((await letters.search({ rawGrokJsonContains: json as never, limit: 100 })).data.map((letter) => letter.id)).toContain(stored.id);
+        expect((await letters.searchByCursor({ sortBy: "documentName", sortOrder: "asc", limit: 100 })).data.length).toBeGreaterThan(0);
+      }),
+      { numRuns: 25 },
+    );
+  });
+
+  it("a JSON field that is a bare number is stored exactly or refused (the Prisma client rounds bare numbers to 16 digits)", async ({ letters }) => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer(), fc.constantFrom(0.30000000000000004, Number.MAX_VALUE, Number.MIN_VALUE, 2 ** 53 + 2, 1e21, -0)),
+        async (value) => {
+          const outcome: unknown = await letters.create({ documentName: "n", sourceFilePath: "/n", rawGrokJson: value }).catch((error: unknown) => error);
+          if (outcome instanceof ValidationError) {
+            expect(outcome.issues.map((issue) => issue.path)).toEqual(["rawGrokJson"]);
+            expect(Number(value.toPrecision(16))).not.toBe(value);
+          } else {
+            expect((outcome as LetterWithChildren).rawGrokJson).toBe(value + 0);
+          }
+        },
+      ),
+      { numRuns: 80 },
+    );
   });
 });
 
 describe("limits of the documented rules, on the server itself", () => {
-  it("stores the boundaries: JSON 1,000 levels deep, 2,000-byte indexed text in every indexed column, years 1 and 9999, REAL's extremes", async () => {
-    await withClient(async (prisma) => {
-      const letters = new LetterRepository(prisma);
-      for (const text of ["a".repeat(2000), "é".repeat(1000), "€".repeat(666) + "ab", "😀".repeat(500)]) {
-        const input = {
-          documentName: text,
-          sourceFilePath: text,
-          documentType: text,
-          documentTitle: text,
-          fileHash: text,
-          status: "😀".repeat(50),
-          createdAt: MAX_DATE,
-          rawGrokJson: nested(1000),
-          products: [{ productIdentifier: text, rangeLabel: text }],
-          matches: [{ productIndex: 0, ibcatalogueProductIdentifier: text, matchConfidence: 2 ** -126, matchType: text }],
-          debugSteps: [{ processingStep: text, stepTimestamp: MIN_DATE, stepDurationMs: 3.4028234663852886e38 }],
-        } as const;
-        const stored = await letters.create(input as unknown as CreateLetterInput);
-        expectStoredAsGiven(stored, input as unknown as Record<string, unknown>);
-        expect(stored.rawGrokJson).toStrictEqual(nested(1000));
-      }
-      await expect(letters.create({ documentName: "d", sourceFilePath: "/d", rawGrokJson: nested(1001) as never })).rejects.toMatchObject({ code: "VALIDATION_FAILED" });
-    });
+  it("stores the boundaries: JSON 1,000 levels deep, 2,000-byte indexed text in every indexed column, years 1 and 9999, REAL's extremes", async ({ letters }) => {
+    for (const text of ["a".repeat(2000), "é".repeat(1000), "€".repeat(666) + "ab", "😀".repeat(500)]) {
+      const input = {
+        documentName: text,
+        sourceFilePath: text,
+        documentType: text,
+        documentTitle: text,
+        fileHash: text,
+        status: "😀".repeat(50),
+        createdAt: MAX_DATE,
+        rawGrokJson: nested(1000),
+        products: [{ productIdentifier: text, rangeLabel: text }],
+        matches: [{ productIndex: 0, ibcatalogueProductIdentifier: text, matchConfidence: 2 ** -126, matchType: text }],
+        debugSteps: [{ processingStep: text, stepTimestamp: MIN_DATE, stepDurationMs: 3.4028234663852886e38 }],
+      } as const;
+      const stored = await letters.create(input as unknown as CreateLetterInput);
+      expectStoredAsGiven(stored, input as unknown as Record<string, unknown>);
+      expect(stored.rawGrokJson).toStrictEqual(nested(1000));
+    }
+    await expect(letters.create({ documentName: "d", sourceFilePath: "/d", rawGrokJson: nested(1001) as never })).rejects.toMatchObject({ code: "VALIDATION_FAILED" });
   });
 
-  it("REAL: values of at most 6 significant digits below 2^24 read back exactly (Object.is); any other is Math.fround-equal", async () => {
-    await withClient(async (prisma) => {
-      const letters = new LetterRepository(prisma);
-      await fc.assert(
-        fc.asyncProperty(sixDigitReal(1), sixDigitReal(2 ** 24 - 1), fc.float({ min: 0, max: 1, noNaN: true }).filter((value) => value === 0 || value >= 2 ** -126), async (confidence, duration, float) => {
-          const stored = await letters.create({
-            documentName: "r",
-            sourceFilePath: "/r",
-            extractionConfidence: confidence,
-            processingTimeMs: duration,
-            products: [{ confidenceScore: Object.is(float, -0) ? 0 : float }],
-          });
-          expect(Object.is(stored.extractionConfidence, confidence), `${String(stored.extractionConfidence)} for ${confidence}`).toBe(true);
-          expect(Object.is(stored.processingTimeMs, duration), `${String(stored.processingTimeMs)} for ${duration}`).toBe(true);
-          expectReal(stored.products[0]!.confidenceScore, Object.is(float, -0) ? 0 : float);
-        }),
-        { numRuns: 60 },
-      );
-    });
+  it("REAL: values of at most 6 significant digits below 2^24 read back exactly (Object.is); any other is Math.fround-equal", async ({ letters }) => {
+    await fc.assert(
+      fc.asyncProperty(sixDigitReal(1), sixDigitReal(2 ** 24 - 1), fc.float({ min: 0, max: 1, noNaN: true }).filter((value) => value === 0 || value >= 2 ** -126), async (confidence, duration, float) => {
+        const stored = await letters.create({
+          documentName: "r",
+          sourceFilePath: "/r",
+          extractionConfidence: confidence,
+          processingTimeMs: duration,
+          products: [{ confidenceScore: Object.is(float, -0) ? 0 : float }],
+        });
+        expect(Object.is(stored.extractionConfidence, confidence), `${String(stored.extractionConfidence)} for ${confidence}`).toBe(true);
+        expect(Object.is(stored.processingTimeMs, duration), `${String(stored.processingTimeMs)} for ${duration}`).toBe(true);
+        expectReal(stored.products[0]!.confidenceScore, Object.is(float, -0) ? 0 : float);
+      }),
+      { numRuns: 60 },
+    );
   });
 });

@@ -1,10 +1,12 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import type { DatabaseClient } from "../../src/client/database-client.ts";
 import { ValidationError } from "../../src/errors.ts";
 import { LetterRepository } from "../../src/letters/letter-repository.ts";
+import { databaseTest } from "../support/database-fixtures.ts";
 import { useTestDatabase } from "../support/test-database.ts";
 
 const database = useTestDatabase();
+const it = databaseTest(database);
 
 const version = (fileHash: string, run: number) => ({
   documentName: `report-run-${run}.pdf`,
@@ -32,58 +34,40 @@ async function childCounts(fileHash: string) {
 }
 
 describe("LetterRepository: idempotent ingest by file_hash", () => {
-  it("findByFileHash returns every letter with the hash, newest first, and [] for an unknown hash", async () => {
-    const db = await database.connect();
-    try {
-      const letters = new LetterRepository(db.prisma);
-      const older = await letters.create({ ...version("h-find", 1), createdAt: new Date("2025-01-01T00:00:00Z") });
-      const newer = await letters.create({ ...version("h-find", 2), createdAt: new Date("2025-06-01T00:00:00Z") });
-      await letters.create(version("h-other", 3));
+  it("findByFileHash returns every letter with the hash, newest first, and [] for an unknown hash", async ({ letters }) => {
+    const older = await letters.create({ ...version("h-find", 1), createdAt: new Date("2025-01-01T00:00:00Z") });
+    const newer = await letters.create({ ...version("h-find", 2), createdAt: new Date("2025-06-01T00:00:00Z") });
+    await letters.create(version("h-other", 3));
 
-      expect((await letters.findByFileHash("h-find")).map((letter) => letter.id)).toEqual([newer.id, older.id]);
-      expect(await letters.findByFileHash("h-unknown")).toEqual([]);
-      await expect(letters.findByFileHash("")).rejects.toBeInstanceOf(ValidationError);
-    } finally {
-      await db.close();
-    }
+    expect((await letters.findByFileHash("h-find")).map((letter) => letter.id)).toEqual([newer.id, older.id]);
+    expect(await letters.findByFileHash("h-unknown")).toEqual([]);
+    await expect(letters.findByFileHash("")).rejects.toBeInstanceOf(ValidationError);
   });
 
-  it("history with several letters of one hash imports (no unique constraint) and is replaced by one letter", async () => {
-    const db = await database.connect();
-    try {
-      const letters = new LetterRepository(db.prisma);
-      // As the old pipeline left it: the same file stored three times.
-      const history = [];
-      for (const run of [1, 2, 3]) history.push(await letters.create(version("h-history", run)));
-      expect(await childCounts("h-history")).toEqual({ letters: 3, products: 6, matches: 3, steps: 3, orphans: 0 });
+  it("history with several letters of one hash imports (no unique constraint) and is replaced by one letter", async ({ letters }) => {
+    // As the old pipeline left it: the same file stored three times.
+    const history = [];
+    for (const run of [1, 2, 3]) history.push(await letters.create(version("h-history", run)));
+    expect(await childCounts("h-history")).toEqual({ letters: 3, products: 6, matches: 3, steps: 3, orphans: 0 });
 
-      const result = await letters.createOrReplaceByFileHash(version("h-history", 4));
-      expect(result.replacedIds).toEqual(history.map((letter) => letter.id));
-      expect(result.letter).toMatchObject({ documentName: "report-run-4.pdf", fileHash: "h-history" });
-      expect(result.letter.products.map((product) => product.productIdentifier)).toEqual(["P-4", "Q-4"]);
-      expect(result.letter.matches[0]?.letterProductId).toBe(result.letter.products[1]?.id);
-      expect(await childCounts("h-history")).toEqual({ letters: 1, products: 2, matches: 1, steps: 1, orphans: 0 });
-      expect((await letters.findByFileHash("h-history")).map((letter) => letter.id)).toEqual([result.letter.id]);
-    } finally {
-      await db.close();
-    }
+    const result = await letters.createOrReplaceByFileHash(version("h-history", 4));
+    expect(result.replacedIds).toEqual(history.map((letter) => letter.id));
+    expect(result.letter).toMatchObject({ documentName: "report-run-4.pdf", fileHash: "h-history" });
+    expect(result.letter.products.map((product) => product.productIdentifier)).toEqual(["P-4", "Q-4"]);
+    expect(result.letter.matches[0]?.letterProductId).toBe(result.letter.products[1]?.id);
+    expect(await childCounts("h-history")).toEqual({ letters: 1, products: 2, matches: 1, steps: 1, orphans: 0 });
+    expect((await letters.findByFileHash("h-history")).map((letter) => letter.id)).toEqual([result.letter.id]);
   });
 
-  it("creates when the hash is new, and requires a fileHash", async () => {
-    const db = await database.connect();
-    try {
-      const letters = new LetterRepository(db.prisma);
-      const result = await letters.createOrReplaceByFileHash(version("h-new", 1));
-      expect(result.replacedIds).toEqual([]);
-      expect(await childCounts("h-new")).toEqual({ letters: 1, products: 2, matches: 1, steps: 1, orphans: 0 });
+  it("creates when the hash is new, and requires a fileHash", async ({ letters }) => {
+    const result = await letters.createOrReplaceByFileHash(version("h-new", 1));
+    expect(result.replacedIds).toEqual([]);
+    expect(await childCounts("h-new")).toEqual({ letters: 1, products: 2, matches: 1, steps: 1, orphans: 0 });
 
-      const { fileHash: _omitted, ...withoutHash } = version("h-none", 1);
-      const error = await letters.createOrReplaceByFileHash(withoutHash as never).catch((thrown: unknown) => thrown);
-      expect(error).toBeInstanceOf(ValidationError);
-      expect((error as ValidationError).issues.map((issue) => issue.path)).toEqual(["fileHash"]);
-    } finally {
-      await db.close();
-    }
+    const { fileHash: _omitted, ...withoutHash } = version("h-none", 1);
+    const error = await letters.createOrReplaceByFileHash(withoutHash as never).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).issues.map((issue) => issue.path)).toEqual(["fileHash"]);
   });
 
   it("10 clients replacing one file_hash at once leave exactly one letter and no orphans", async () => {

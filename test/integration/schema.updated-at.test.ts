@@ -1,7 +1,9 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
+import { databaseTest } from "../support/database-fixtures.ts";
 import { useTestDatabase } from "../support/test-database.ts";
 
 const database = useTestDatabase();
+const it = databaseTest(database);
 
 describe("schema: letters.updated_at", () => {
   it("is set on insert and moves on an UPDATE made with plain SQL", async () => {
@@ -42,15 +44,10 @@ describe("schema: letters.updated_at", () => {
     expect(typed).toEqual({ data_type: "timestamp without time zone", datetime_precision: 6 });
   });
 
-  it("moves when Prisma updates the letter", async () => {
-    const db = await database.connect();
-    try {
-      const letter = await db.prisma.letter.create({ data: { documentName: "d", sourceFilePath: "/d.pdf" } });
-      await new Promise((resolveDelay) => setTimeout(resolveDelay, 20));
-      const updated = await db.prisma.letter.update({ where: { id: letter.id }, data: { status: "failed" } });
-      expect(updated.updatedAt!.getTime()).toBeGreaterThan(letter.updatedAt!.getTime());
-    } finally {
-      await db.close();
-    }
+  it("moves when Prisma updates the letter", async ({ db }) => {
+    const letter = await db.prisma.letter.create({ data: { documentName: "d", sourceFilePath: "/d.pdf" } });
+    await new Promise((resolveDelay) => setTimeout(resolveDelay, 20));
+    const updated = await db.prisma.letter.update({ where: { id: letter.id }, data: { status: "failed" } });
+    expect(updated.updatedAt!.getTime()).toBeGreaterThan(letter.updatedAt!.getTime());
   });
 });
