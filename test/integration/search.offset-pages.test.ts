@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect } from "vitest";
 import { ValidationError } from "../../src/errors.ts";
 import type { DatabaseClient } from "../../src/client/database-client.ts";
 import { LetterRepository } from "../../src/letters/letter-repository.ts";
@@ -9,6 +9,7 @@ import { DEFAULT_MAX_FILTERED_OFFSET, DEFAULT_MAX_OFFSET, resolveOffsetWindows, 
 import type { LetterPage } from "../../src/letters/letter-types.ts";
 import type { Prisma } from "../../src/generated/prisma/client.ts";
 import { EXACT_TOTAL_LIMIT } from "../../src/letters/search-total.ts";
+import { databaseTest } from "../support/database-fixtures.ts";
 import { useTestDatabase } from "../support/test-database.ts";
 
 // search() by page number: every page it serves holds exactly the letters the plain ORDER BY … OFFSET
@@ -20,6 +21,12 @@ const database = useTestDatabase();
 const LETTERS = 300;
 const LIMIT = 7;
 const WINDOWS = { maxOffset: 60, maxFilteredOffset: 20 } satisfies OffsetPageOptions;
+/** databaseTest, with `letters` paging within WINDOWS. */
+const it = databaseTest(database).extend<{ letters: LetterRepository }>({
+  letters: async ({ db }, use) => {
+    await use(new LetterRepository(db.prisma, WINDOWS));
+  },
+});
 
 beforeAll(async () => {
   // Many ties and NULLs in every sort column; 'needle' in about a third of the titles, 'rareword' in 30.
@@ -50,31 +57,21 @@ async function expectedIds(where: string, sortBy: LetterSortKey, sortOrder: Sort
   return rows.map((row) => row.id);
 }
 
-async function withRepository<T>(options: OffsetPageOptions, work: (letters: LetterRepository) => Promise<T>): Promise<T> {
-  const db: DatabaseClient = await database.connect();
-  try {
-    return await work(new LetterRepository(db.prisma, options));
-  } finally {
-    await db.close();
-  }
-}
-
-/** Runs `work` on a repository inside a transaction that is rolled back, so its changes stay there. */
-async function inRolledBackTransaction(options: OffsetPageOptions, work: (letters: LetterRepository, tx: Prisma.TransactionClient) => Promise<void>): Promise<void> {
-  const db = await database.connect();
+/** Runs `work` on a repository inside a transaction of `db` that is rolled back, so its changes stay there. */
+async function inRolledBackTransaction(
+  db: DatabaseClient,
+  options: OffsetPageOptions,
+  work: (letters: LetterRepository, tx: Prisma.TransactionClient) => Promise<void>,
+): Promise<void> {
   const rollBack = new Error("roll back");
-  try {
-    await db.prisma
-      .$transaction(async (tx) => {
-        await work(new LetterRepository(tx, options), tx);
-        throw rollBack;
-      })
-      .catch((error: unknown) => {
-        if (error !== rollBack) throw error;
-      });
-  } finally {
-    await db.close();
-  }
+  await db.prisma
+    .$transaction(async (tx) => {
+      await work(new LetterRepository(tx, options), tx);
+      throw rollBack;
+    })
+    .catch((error: unknown) => {
+      if (error !== rollBack) throw error;
+    });
 }
 
 const ids = (page: LetterPage) => page.data.map((letter) => letter.id);
@@ -133,49 +130,43 @@ async function checkEveryPage(letters: LetterRepository, input: LetterSearchInpu
 }
 
 describe("search() by page number", () => {
-  it("serves every page of an unfiltered list in every order: the first and last windows exactly where the plain query puts them, the middle refused", async () => {
-    await withRepository(WINDOWS, async (letters) => {
-      for (const sortBy of LETTER_SORT_KEYS) {
-        for (const sortOrder of ["asc", "desc"] as const) {
-          const outcome = await checkEveryPage(letters, { sortBy, sortOrder }, await expectedIds("TRUE", sortBy, sortOrder), WINDOWS.maxOffset);
-          // 300 letters, more than twice the window of 60: an estimated total, some pages refused.
-          expect(outcome).toMatchObject({ exact: false });
-          expect(outcome.refused).toBeGreaterThan(0);
-        }
+  it("serves every page of an unfiltered list in every order: the first and last windows exactly where the plain query puts them, the middle refused", async ({ letters }) => {
+    for (const sortBy of LETTER_SORT_KEYS) {
+      for (const sortOrder of ["asc", "desc"] as const) {
+        const outcome = await checkEveryPage(letters, { sortBy, sortOrder }, await expectedIds("TRUE", sortBy, sortOrder), WINDOWS.maxOffset);
+        // 300 letters, more than twice the window of 60: an estimated total, some pages refused.
+        expect(outcome).toMatchObject({ exact: false });
+        expect(outcome.refused).toBeGreaterThan(0);
       }
-    });
+    }
   });
 
-  it("serves every page of a text search with a large match set in the filtered window, from either end, in every order", async () => {
-    await withRepository(WINDOWS, async (letters) => {
-      for (const sortBy of LETTER_SORT_KEYS) {
-        for (const sortOrder of ["asc", "desc"] as const) {
-          const expected = await expectedIds("document_title ILIKE '%needle%'", sortBy, sortOrder);
-          const outcome = await checkEveryPage(letters, { query: "NEEDLE", sortBy, sortOrder }, expected, WINDOWS.maxFilteredOffset);
-          expect(outcome).toMatchObject({ exact: false });
-        }
+  it("serves every page of a text search with a large match set in the filtered window, from either end, in every order", async ({ letters }) => {
+    for (const sortBy of LETTER_SORT_KEYS) {
+      for (const sortOrder of ["asc", "desc"] as const) {
+        const expected = await expectedIds("document_title ILIKE '%needle%'", sortBy, sortOrder);
+        const outcome = await checkEveryPage(letters, { query: "NEEDLE", sortBy, sortOrder }, expected, WINDOWS.maxFilteredOffset);
+        expect(outcome).toMatchObject({ exact: false });
       }
-    });
+    }
   });
 
-  it("counts a match set of at most twice the window exactly and serves all its pages, those past the window read from the end", async () => {
-    await withRepository(WINDOWS, async (letters) => {
-      for (const sortBy of ["documentName", "createdAt", "extractionConfidence"] as const) {
-        for (const sortOrder of ["asc", "desc"] as const) {
-          const expected = await expectedIds("document_title ILIKE '%rareword%'", sortBy, sortOrder);
-          expect(expected.length).toBeGreaterThan(WINDOWS.maxFilteredOffset);
-          expect(expected.length).toBeLessThanOrEqual(2 * WINDOWS.maxFilteredOffset);
-          expect(await checkEveryPage(letters, { query: "rareword", sortBy, sortOrder }, expected, WINDOWS.maxFilteredOffset)).toEqual({ exact: true, refused: 0 });
-        }
+  it("counts a match set of at most twice the window exactly and serves all its pages, those past the window read from the end", async ({ letters }) => {
+    for (const sortBy of ["documentName", "createdAt", "extractionConfidence"] as const) {
+      for (const sortOrder of ["asc", "desc"] as const) {
+        const expected = await expectedIds("document_title ILIKE '%rareword%'", sortBy, sortOrder);
+        expect(expected.length).toBeGreaterThan(WINDOWS.maxFilteredOffset);
+        expect(expected.length).toBeLessThanOrEqual(2 * WINDOWS.maxFilteredOffset);
+        expect(await checkEveryPage(letters, { query: "rareword", sortBy, sortOrder }, expected, WINDOWS.maxFilteredOffset)).toEqual({ exact: true, refused: 0 });
       }
-      // One status in creation order is walked in an index: the index window applies, and it is counted there.
-      const failed = await expectedIds("status = 'failed'", "createdAt", "desc");
-      expect(await checkEveryPage(letters, { status: "failed" }, failed, WINDOWS.maxOffset)).toEqual({ exact: true, refused: 0 });
-    });
+    }
+    // One status in creation order is walked in an index: the index window applies, and it is counted there.
+    const failed = await expectedIds("status = 'failed'", "createdAt", "desc");
+    expect(await checkEveryPage(letters, { status: "failed" }, failed, WINDOWS.maxOffset)).toEqual({ exact: true, refused: 0 });
   });
 
-  it("keeps a refused page between the windows when the estimate is far too low (letters added since ANALYZE)", async () => {
-    await inRolledBackTransaction(WINDOWS, async (letters, tx) => {
+  it("keeps a refused page between the windows when the estimate is far too low (letters added since ANALYZE)", async ({ db }) => {
+    await inRolledBackTransaction(db, WINDOWS, async (letters, tx) => {
       // 30 letters matched 'rareword' at ANALYZE; 90 do now, and the planner still expects about 30.
       await tx.$executeRawUnsafe(
         "INSERT INTO letters (document_name, document_title, source_file_path) SELECT 'added-' || i, 'rareword ' || i, '/added/' || i FROM generate_series(1, 60) AS i",
@@ -188,8 +179,8 @@ describe("search() by page number", () => {
     });
   });
 
-  it("finds the pages of a text search sorted by a text key by collecting its matches when a walk of BOUNDED_WALK_ROWS finds too few", async () => {
-    await inRolledBackTransaction(WINDOWS, async (letters, tx) => {
+  it("finds the pages of a text search sorted by a text key by collecting its matches when a walk of BOUNDED_WALK_ROWS finds too few", async ({ db }) => {
+    await inRolledBackTransaction(db, WINDOWS, async (letters, tx) => {
       // More letters than a bounded walk reads, none matching, all first by name: the walk from the start
       // finds nothing and the page comes from the collected matches; from the end the walk finds them.
       await tx.$executeRawUnsafe(
@@ -206,8 +197,8 @@ describe("search() by page number", () => {
     });
   });
 
-  it("counts negative pages back from the end: -1 is the last page however the estimate moves, -k the k-th from the end", async () => {
-    await inRolledBackTransaction(WINDOWS, async (letters, tx) => {
+  it("counts negative pages back from the end: -1 is the last page however the estimate moves, -k the k-th from the end", async ({ db, letters }) => {
+    await inRolledBackTransaction(db, WINDOWS, async (letters, tx) => {
       const before = await letters.search({ limit: LIMIT });
       expect(before.totalExact).toBe(false);
       // New letters make the table longer: the estimate, and with it totalPages, grows.
@@ -227,28 +218,24 @@ describe("search() by page number", () => {
       expect((await refusal(letters, { limit: LIMIT, page: before.totalPages })).issues[0]!.message).toContain(`to ${last.totalPages} are served`);
       expect((await refusal(letters, { limit: LIMIT, page: -10 })).issues[0]!.message).toContain("use searchByCursor");
     });
-    await withRepository(WINDOWS, async (letters) => {
-      // An exact total: -1 is the (short) last page, and a page before the first is empty.
-      expect(await letters.search({ query: "rareword", limit: LIMIT, page: -1 })).toMatchObject({ page: 5, total: 30, totalExact: true, data: { length: 2 } });
-      expect(await letters.search({ query: "rareword", limit: LIMIT, page: -5 })).toMatchObject({ page: 1, data: { length: 7 } });
-      expect(await letters.search({ query: "rareword", limit: LIMIT, page: -6 })).toMatchObject({ page: -6, total: 30, totalExact: true, data: [] });
-      expect(await refusal(letters, { page: 0 })).toBeInstanceOf(ValidationError);
-    });
+    // An exact total: -1 is the (short) last page, and a page before the first is empty.
+    expect(await letters.search({ query: "rareword", limit: LIMIT, page: -1 })).toMatchObject({ page: 5, total: 30, totalExact: true, data: { length: 2 } });
+    expect(await letters.search({ query: "rareword", limit: LIMIT, page: -5 })).toMatchObject({ page: 1, data: { length: 7 } });
+    expect(await letters.search({ query: "rareword", limit: LIMIT, page: -6 })).toMatchObject({ page: -6, total: 30, totalExact: true, data: [] });
+    expect(await refusal(letters, { page: 0 })).toBeInstanceOf(ValidationError);
   });
 
-  it("says a page past the end is past it: empty, with the exact total, whether read from the start or the end", async () => {
-    await withRepository(WINDOWS, async (letters) => {
-      // 30 matches: pages 1–3 from the start, 4–5 from the end, 6 past the end.
-      expect(await letters.search({ query: "rareword", limit: LIMIT, page: 6 })).toMatchObject({ data: [], total: 30, totalExact: true, totalPages: 5 });
-      expect(await letters.search({ query: "rareword", limit: LIMIT, page: 600 })).toMatchObject({ data: [], total: 30, totalExact: true });
-      // Within the window from the start, past the end of a 10-letter list: counted, not estimated.
-      expect(await letters.search({ query: "rareword", documentType: "type-0", limit: 5, page: 3 })).toMatchObject({ data: [], total: 10, totalExact: true, totalPages: 2 });
-      expect(await letters.search({ query: "rareword", limit: 5, page: 8 })).toMatchObject({ data: [], total: 30, totalExact: true, totalPages: 6 });
-    });
+  it("says a page past the end is past it: empty, with the exact total, whether read from the start or the end", async ({ letters }) => {
+    // 30 matches: pages 1–3 from the start, 4–5 from the end, 6 past the end.
+    expect(await letters.search({ query: "rareword", limit: LIMIT, page: 6 })).toMatchObject({ data: [], total: 30, totalExact: true, totalPages: 5 });
+    expect(await letters.search({ query: "rareword", limit: LIMIT, page: 600 })).toMatchObject({ data: [], total: 30, totalExact: true });
+    // Within the window from the start, past the end of a 10-letter list: counted, not estimated.
+    expect(await letters.search({ query: "rareword", documentType: "type-0", limit: 5, page: 3 })).toMatchObject({ data: [], total: 10, totalExact: true, totalPages: 2 });
+    expect(await letters.search({ query: "rareword", limit: 5, page: 8 })).toMatchObject({ data: [], total: 30, totalExact: true, totalPages: 6 });
   });
 
-  it("finds the true total when the estimate is far too high (letters deleted since ANALYZE): the walk from the end runs out", async () => {
-    await inRolledBackTransaction(WINDOWS, async (letters, tx) => {
+  it("finds the true total when the estimate is far too high (letters deleted since ANALYZE): the walk from the end runs out", async ({ db }) => {
+    await inRolledBackTransaction(db, WINDOWS, async (letters, tx) => {
       await tx.$executeRawUnsafe("DELETE FROM letters WHERE id > 50");
       const first = await letters.search({ limit: LIMIT, sortBy: "id", sortOrder: "asc" });
       expect(first.totalExact).toBe(false); // the planner still expects about 300
@@ -261,42 +248,35 @@ describe("search() by page number", () => {
     });
   });
 
-  it("refuses a page beyond both windows with a ValidationError naming the pages served and searchByCursor", async () => {
-    await withRepository(WINDOWS, async (letters) => {
-      const { totalPages } = await letters.search({ limit: 10 });
-      const error = await refusal(letters, { limit: 10, page: 20 });
-      expect(error.code).toBe("VALIDATION_FAILED");
-      expect(error.issues[0]!.message).toBe(
-        `20 is too deep for a page number: of about ${totalPages} pages of 10, pages 1 to 6 and ${totalPages - 5} to ${totalPages} are served ` +
-          "(the first and last 60 letters, option maxOffset); use searchByCursor to read further",
-      );
-      expect((await refusal(letters, { query: "needle", limit: 10, page: 4 })).issues[0]!.message).toContain("option maxFilteredOffset");
-    });
+  it("refuses a page beyond both windows with a ValidationError naming the pages served and searchByCursor", async ({ letters }) => {
+    const { totalPages } = await letters.search({ limit: 10 });
+    const error = await refusal(letters, { limit: 10, page: 20 });
+    expect(error.code).toBe("VALIDATION_FAILED");
+    expect(error.issues[0]!.message).toBe(
+      `20 is too deep for a page number: of about ${totalPages} pages of 10, pages 1 to 6 and ${totalPages - 5} to ${totalPages} are served ` +
+        "(the first and last 60 letters, option maxOffset); use searchByCursor to read further",
+    );
+    expect((await refusal(letters, { query: "needle", limit: 10, page: 4 })).issues[0]!.message).toContain("option maxFilteredOffset");
   });
 
-  it("has documented defaults (100,000 and 1,000 letters from either end), refuses bad windows, and counts text searches exactly up to EXACT_TOTAL_LIMIT", async () => {
+  it("has documented defaults (100,000 and 1,000 letters from either end), refuses bad windows, and counts text searches exactly up to EXACT_TOTAL_LIMIT", async ({ db }) => {
     expect(resolveOffsetWindows()).toEqual({ maxOffset: DEFAULT_MAX_OFFSET, maxFilteredOffset: DEFAULT_MAX_FILTERED_OFFSET });
     expect([DEFAULT_MAX_OFFSET, DEFAULT_MAX_FILTERED_OFFSET, EXACT_TOTAL_LIMIT]).toEqual([100_000, 1_000, 2 * DEFAULT_MAX_FILTERED_OFFSET]);
-    const db = await database.connect();
-    try {
-      for (const [options, path] of [
-        [{ maxOffset: 0 }, "maxOffset"],
-        [{ maxFilteredOffset: 1.5 }, "maxFilteredOffset"],
-        [{ maxOfset: 10 }, "maxOfset"],
-      ] as const) {
-        expect(() => new LetterRepository(db.prisma, options as OffsetPageOptions)).toThrow(ValidationError);
-        try {
-          new LetterRepository(db.prisma, options as OffsetPageOptions);
-        } catch (error) {
-          expect((error as ValidationError).issues.map((issue) => issue.path)).toEqual([path]);
-        }
+    for (const [options, path] of [
+      [{ maxOffset: 0 }, "maxOffset"],
+      [{ maxFilteredOffset: 1.5 }, "maxFilteredOffset"],
+      [{ maxOfset: 10 }, "maxOfset"],
+    ] as const) {
+      expect(() => new LetterRepository(db.prisma, options as OffsetPageOptions)).toThrow(ValidationError);
+      try {
+        new LetterRepository(db.prisma, options as OffsetPageOptions);
+      } catch (error) {
+        expect((error as ValidationError).issues.map((issue) => issue.path)).toEqual([path]);
       }
-    } finally {
-      await db.close();
     }
     // The default filtered window on a text search of 2,100 matches: page 40 (letters 976–1,000) is served,
     // page 41 is refused, and the last page holds the last 25 letters.
-    await inRolledBackTransaction({}, async (letters, tx) => {
+    await inRolledBackTransaction(db, {}, async (letters, tx) => {
       await tx.$executeRawUnsafe("INSERT INTO letters (document_name, source_file_path) SELECT 'deepword-' || i, '/deep/' || i FROM generate_series(1, 2100) AS i");
       const expected = (await tx.$queryRawUnsafe<{ id: number }[]>("SELECT id FROM letters WHERE document_name LIKE 'deepword-%' ORDER BY created_at DESC, id DESC")).map((row) => row.id);
       const first = await letters.search({ query: "deepword" });
