@@ -133,6 +133,19 @@ step "install @duckdb/node-api@$duckdb beside it (npm refuses it if the peer ran
 (cd "$app" && "${npm_install[@]}" "@duckdb/node-api@$duckdb")
 out=$(cd "$app" && node out/esm.mjs "$work/sample.duckdb")
 grep -q "ESM consumer wrote" <<<"$out" || fail "with @duckdb/node-api@$duckdb the sample file was not written: $out"
+step "the README's prisma.config.ts: Prisma's CLI loads it and finds the shipped schema and migrations"
+# The block is taken from the README, so the documented file is the tested one. `migrate deploy` itself needs
+# Prisma's schema engine, which these machines cannot download; `validate` loads the same configuration.
+node -e '
+  const readme = require("fs").readFileSync(process.argv[1], "utf8");
+  const block = readme.match(/```ts\n(import \{ defineConfig \} from "prisma\/config";[\s\S]*?)```/);
+  if (!block) { console.error("no prisma.config.ts block in the README"); process.exit(1); }
+  require("fs").writeFileSync(process.argv[2], block[1]);
+' "$root/README.md" "$app/prisma.config.ts"
+prisma_version=$(node -p "require('$root/package.json').devDependencies.prisma")
+(cd "$app" && "${npm_install[@]}" "prisma@$prisma_version")
+out=$(cd "$app" && PRISMA_SCHEMA_ENGINE_BINARY="$(command -v node)" npx --no-install prisma validate 2>&1) || fail "prisma validate with the README's prisma.config.ts failed: $out"
+grep -q "node_modules/@se-letters/db/prisma/schema.prisma is valid" <<<"$out" || fail "prisma validate did not load the shipped schema: $out"
 admin=${CONSUMER_TEST_DATABASE_URL:-${SMOKE_DATABASE_URL:-}}
 if [ -n "$admin" ]; then
   step "migrate a scratch database and import the DuckDB file with the installed CLI"
