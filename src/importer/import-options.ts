@@ -1,4 +1,5 @@
 import type { DatabaseOptions } from "../config/database-config.ts";
+import { ImportSourceError } from "../errors.ts";
 
 /** Rows per second, counted as the load goes. */
 export interface LoadProgress {
@@ -53,6 +54,22 @@ export const IMPORT_DEFAULTS = Object.freeze({
   duckDbMemoryLimit: "128MB",
   maintenanceWorkMem: "256MB",
 });
+
+/** {@link ImportOptions} with every default of {@link IMPORT_DEFAULTS} applied. */
+export type ResolvedImportOptions = Readonly<ImportOptions & Required<Pick<ImportOptions, keyof typeof IMPORT_DEFAULTS>>>;
+
+/**
+ * Spreads `input` over {@link IMPORT_DEFAULTS} and checks the rule between options.
+ *
+ * @throws {ImportSourceError} when `onError` is `"skip"` without a `rejectsFile`.
+ */
+export function resolveImportOptions(input: ImportOptions): ResolvedImportOptions {
+  const options = { ...IMPORT_DEFAULTS, ...input };
+  if (options.onError === "skip" && options.rejectsFile === undefined) {
+    throw new ImportSourceError(options.from, ['onError "skip" needs a rejects file (--rejects FILE): no row is dropped without being listed']);
+  }
+  return options;
+}
 
 /** Session settings of the load transaction (`SET LOCAL`): the benchmark's baseline uses the same. */
 export function loadSessionSettings(maintenanceWorkMem: string): Record<string, string> {
