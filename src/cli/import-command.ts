@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { isDatabaseError } from "../errors.ts";
+import { IMPORT_DEFAULTS } from "../importer/import-options.ts";
 import { cliErrorJson } from "./cli-error-json.ts";
 import { EXIT, UsageError } from "./usage-error.ts";
 
@@ -67,7 +68,7 @@ export async function runImportCommand(args: string[], out: (line: string) => vo
       from: { type: "string" },
       "database-url": { type: "string" },
       replace: { type: "boolean", default: false },
-      "on-error": { type: "string", default: "stop" },
+      "on-error": { type: "string" },
       rejects: { type: "string" },
       "ignore-column": { type: "string", multiple: true, default: [] },
       "dry-run": { type: "boolean", default: false },
@@ -79,7 +80,7 @@ export async function runImportCommand(args: string[], out: (line: string) => vo
   });
   void positionals;
   if (values.from === undefined) throw new UsageError("import needs --from FILE (the DuckDB file)");
-  const onError = values["on-error"];
+  const onError = values["on-error"] ?? IMPORT_DEFAULTS.onError;
   if (onError !== "stop" && onError !== "skip") throw new UsageError(`--on-error must be stop or skip, not ${JSON.stringify(onError)}`);
   if (onError === "skip" && values.rejects === undefined) throw new UsageError("--on-error skip needs --rejects FILE: every rejected row is listed there");
   const { importDuckDb } = await import("../importer/index.ts");
