@@ -17,9 +17,13 @@ export const IMPORT_USAGE = `Usage:
 /** Exit codes of `import` and `verify` beyond the common 0, 1 and 2. */
 export const IMPORT_EXIT = Object.freeze({ ...EXIT, badRows: 3, verificationFailed: 4, targetNotEmpty: 5 });
 
-/** True when no database is configured: no --database-url, no DATABASE_URL, no DB_* variable. */
+/**
+ * True when no database is configured: no --database-url, and neither DATABASE_URL nor any DB_* variable
+ * set to something other than blanks (which the configuration ignores too).
+ */
 export function noDatabaseConfigured(databaseUrl: string | undefined, env: NodeJS.ProcessEnv = process.env): boolean {
-  return databaseUrl === undefined && env.DATABASE_URL === undefined && !Object.keys(env).some((name) => name.startsWith("DB_"));
+  const isSet = (name: string): boolean => (env[name] ?? "").trim() !== "";
+  return databaseUrl === undefined && !isSet("DATABASE_URL") && !Object.keys(env).some((name) => name.startsWith("DB_") && isSet(name));
 }
 
 /**

@@ -37,10 +37,20 @@ const COMMANDS: Record<string, { readonly run: Command; readonly usage: string }
   demo: { run: runDemoCommand, usage: DEMO_USAGE },
 };
 
-/** The package's version, from the package.json two folders above this file (src/cli/ or dist/cli/). */
+/**
+ * The package's version, from the nearest package.json above this file named `@se-letters/db` (two folders
+ * up from src/cli/ or dist/cli/, further from a bundle elsewhere in the package).
+ */
 function packageVersion(): string {
-  const manifest = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version?: unknown };
-  return typeof manifest.version === "string" ? manifest.version : "unknown";
+  for (let folder = new URL(".", import.meta.url); ; folder = new URL("..", folder)) {
+    try {
+      const manifest = JSON.parse(readFileSync(new URL("package.json", folder), "utf8")) as { name?: unknown; version?: unknown };
+      if (manifest.name === "@se-letters/db" && typeof manifest.version === "string") return manifest.version;
+    } catch {
+      // No readable package.json here: look one folder up.
+    }
+    if (folder.pathname === "/") return "unknown";
+  }
 }
 
 /**

@@ -1,17 +1,22 @@
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { runCli } from "../../src/cli/run-cli.ts";
+import { useBundledEntry } from "../support/bundle-entry.ts";
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, (line) => out.push(line), (line) => err.push(line));
-  return { code, out, err };
+// The built CLI (bundled as tsup bundles it, packages external), run as a user runs it.
+const bundleCli = useBundledEntry("src/cli/main.ts");
+
+async function cli(...argv: string[]): Promise<{ code: number | null; out: string[]; err: string[] }> {
+  // No database configured (a blank DATABASE_URL counts as none), whatever the environment running the tests has.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("DB_")));
+  const result = spawnSync(process.execPath, [await bundleCli(), ...argv], { encoding: "utf8", env: { ...env, DATABASE_URL: " " } });
+  const lines = (text: string) => (text === "" ? [] : text.replace(/\n$/, "").split("\n"));
+  return { code: result.status, out: lines(result.stdout), err: lines(result.stderr) };
 }
 
 const version = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
 
-describe("se-letters-db conventions", () => {
+describe("se-letters-db conventions (the built CLI)", () => {
   it("--version, -v and version print the package's version and exit 0", async () => {
     for (const flag of ["--version", "-v", "version"]) expect(await cli(flag)).toEqual({ code: 0, out: [version], err: [] });
   });
@@ -53,5 +58,12 @@ describe("se-letters-db conventions", () => {
     });
     expect(configuration.out.join("") + configuration.err.join("")).not.toContain("Hunter2-secret");
   });
-});
 
+  it("import and verify need a target: with no database setting and no --embedded, one line and exit 2", async () => {
+    for (const command of ["import", "verify"]) {
+      const { code, out, err } = await cli(command, "--from", "letters.duckdb");
+      expect({ code, out }).toEqual({ code: 2, out: [] });
+      expect(err).toEqual([`${command} needs a target database: --database-url URL, DATABASE_URL or the DB_* variables, or --embedded for a rehearsal on an embedded PostgreSQL (see se-letters-db ${command} --help)`]);
+    }
+  });
+});
