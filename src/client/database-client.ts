@@ -4,6 +4,7 @@ import { resolveDatabaseConfig, describeDatabaseTarget, type DatabaseConfig, typ
 import { DatabaseUnavailableError } from "../errors.ts";
 import { PrismaClient, type Prisma } from "../generated/prisma/client.ts";
 import { stderrLogger, type DatabaseLogger } from "./database-logger.ts";
+import { configOfGivenPool } from "./given-pool.ts";
 import { poolConfigFor } from "../connection/pool-config.ts";
 import { preparedStatementName } from "../connection/prepared-statement.ts";
 import { PooledPgClient } from "./pooled-pg-client.ts";
@@ -31,6 +32,14 @@ export interface ConnectOptions extends DatabaseOptions {
    * for `db.prisma.$on`). Defaults to none.
    */
   prismaLog?: Prisma.PrismaClientOptions["log"];
+  /**
+   * A `pg.Pool` the service already has, to run the Prisma client over instead of a pool of the package's.
+   * Its sessions must run with `TimeZone=UTC` (create it with `options: "-c TimeZone=UTC"`; checked at
+   * connect). Where and how it connects, its size and its timeouts are its own: the connection settings
+   * and the environment are not read, and the package's statement, query and idle-in-transaction timeouts
+   * are not applied. `close()` leaves it open: the service ends it. Defaults to a pool of the package's.
+   */
+  pool?: pg.Pool;
 }
 
 /** A connected Prisma client over a `pg` pool. Create one per process; call `close()` on shutdown. */
@@ -41,7 +50,7 @@ export interface DatabaseClient {
   readonly pool: pg.Pool;
   /** The resolved configuration (its password is not enumerable). */
   readonly config: DatabaseConfig;
-  /** Disconnects Prisma and ends the pool. Safe to call more than once. */
+  /** Disconnects Prisma and ends the pool (a pool given in `pool` stays open). Safe to call more than once. */
   close(): Promise<void>;
 }
 
@@ -60,13 +69,16 @@ export interface DatabaseClient {
  * }
  */
 export async function connectDatabase(options: ConnectOptions = {}): Promise<DatabaseClient> {
-  const config = resolveDatabaseConfig(options);
+  const given = options.pool;
+  const config = given === undefined ? resolveDatabaseConfig(options) : await configOfGivenPool(given, options);
   const target = describeDatabaseTarget(config);
-  const pool = new pg.Pool({
-    ...poolConfigFor(config),
-    ...(config.queryTimeoutMs > 0 ? { query_timeout: config.queryTimeoutMs } : {}),
-    Client: PooledPgClient,
-  });
+  const pool =
+    given ??
+    new pg.Pool({
+      ...poolConfigFor(config),
+      ...(config.queryTimeoutMs > 0 ? { query_timeout: config.queryTimeoutMs } : {}),
+      Client: PooledPgClient,
+    });
   const logger = options.logger ?? stderrLogger;
   const onPoolError =
     options.onPoolError ??
@@ -78,11 +90,14 @@ export async function connectDatabase(options: ConnectOptions = {}): Promise<Dat
       }));
   pool.on("error", onPoolError);
 
-  try {
-    await pool.query("SELECT 1");
-  } catch (error) {
-    await pool.end().catch(() => undefined);
-    throw new DatabaseUnavailableError(target, safeErrorReason(error, config.password), { cause: error });
+  // A given pool has already answered (configOfGivenPool asked it who it is).
+  if (given === undefined) {
+    try {
+      await pool.query("SELECT 1");
+    } catch (error) {
+      await pool.end().catch(() => undefined);
+      throw new DatabaseUnavailableError(target, safeErrorReason(error, config.password), { cause: error });
+    }
   }
 
   // The adapter's type asks for a name for every statement, but it passes the result to node-postgres as
@@ -108,7 +123,8 @@ export async function connectDatabase(options: ConnectOptions = {}): Promise<Dat
         try {
           await prisma.$disconnect();
         } finally {
-          await pool.end();
+          if (given === undefined) await pool.end();
+          else pool.off("error", onPoolError);
         }
       })();
       return closing;
