@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { isDatabaseError } from "../errors.ts";
+import { environmentValue } from "../config/database-config.ts";
 import { IMPORT_DEFAULTS } from "../importer/import-options.ts";
 import { cliErrorJson } from "./cli-error-json.ts";
 import { EXIT, UsageError } from "./usage-error.ts";
@@ -22,7 +23,7 @@ export const IMPORT_EXIT = Object.freeze({ ...EXIT, badRows: 3, verificationFail
  * set to something other than blanks (which the configuration ignores too).
  */
 export function noDatabaseConfigured(databaseUrl: string | undefined, env: NodeJS.ProcessEnv = process.env): boolean {
-  const isSet = (name: string): boolean => (env[name] ?? "").trim() !== "";
+  const isSet = (name: string): boolean => environmentValue(env, name) !== undefined;
   return databaseUrl === undefined && !isSet("DATABASE_URL") && !Object.keys(env).some((name) => name.startsWith("DB_") && isSet(name));
 }
 

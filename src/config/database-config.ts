@@ -160,10 +160,7 @@ const MAX_TIMEOUT_SECONDS = 86_400;
 export function resolveDatabaseConfig(options: DatabaseOptions = {}): DatabaseConfig {
   const env = options.env ?? process.env;
   const issues: ConfigurationIssue[] = [];
-  const fromEnv = (name: string): string | undefined => {
-    const value = env[name];
-    return value === undefined || value.trim() === "" ? undefined : value.trim();
-  };
+  const fromEnv = (name: string): string | undefined => environmentValue(env, name);
 
   const urlSource = options.databaseUrl !== undefined ? "databaseUrl" : "DATABASE_URL";
   const url = options.databaseUrl ?? fromEnv("DATABASE_URL");
@@ -248,6 +245,12 @@ export function resolveDatabaseConfig(options: DatabaseOptions = {}): DatabaseCo
   Object.defineProperty(config, "password", { value: password, enumerable: false });
   Object.defineProperty(config, "tlsFiles", { value: Object.freeze(tls.files), enumerable: false });
   return Object.freeze(config) as DatabaseConfig;
+}
+
+/** The trimmed value of an environment variable; a variable that is unset or blank counts as unset. */
+export function environmentValue(env: Readonly<Record<string, string | undefined>>, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === undefined || value === "" ? undefined : value;
 }
 
 /** `user@host:port/database`: how a configuration is named in messages. Never includes the password. */
