@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join, resolve } from "node:path";
 import { MigrationsNotFoundError } from "../errors.ts";
+import { packageFile } from "../package-file.ts";
 
 /** One migration folder of `prisma/migrations`, as `prisma migrate deploy` reads it. */
 export interface MigrationFile {
@@ -16,16 +16,9 @@ export interface MigrationFile {
 
 /** The `prisma/migrations` folder shipped inside this package. */
 export function defaultMigrationsDirectory(): string {
-  let directory = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const candidate = join(directory, "prisma", "migrations");
-    if (existsSync(join(directory, "package.json")) && existsSync(candidate)) return candidate;
-    const parent = dirname(directory);
-    if (parent === directory) {
-      throw new MigrationsNotFoundError("Cannot find the prisma/migrations folder of @se-letters/db; pass migrationsDirectory.");
-    }
-    directory = parent;
-  }
+  const directory = packageFile("prisma", "migrations");
+  if (directory === undefined) throw new MigrationsNotFoundError("Cannot find the prisma/migrations folder of @se-letters/db; pass migrationsDirectory.");
+  return directory;
 }
 
 /** SHA-256 of a migration script, as Prisma records it in `_prisma_migrations.checksum`. */

@@ -1,8 +1,7 @@
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { readFileSync } from "node:fs";
 import { resolveDatabaseConfig, type DatabaseOptions } from "../config/database-config.ts";
 import { SchemaNotMigratedError } from "../errors.ts";
+import { packageFile } from "../package-file.ts";
 import type { PrivilegedWork } from "../migrate/insufficient-privilege.ts";
 import { withMigrationLock } from "../migrate/migration-session.ts";
 
@@ -31,11 +30,9 @@ const ROLES_WORK: PrivilegedWork = Object.freeze({
  * runs and operators may run with psql.
  */
 export function rolesSqlFile(): string {
-  for (let directory = dirname(fileURLToPath(import.meta.url)); ; directory = dirname(directory)) {
-    const candidate = join(directory, "sql", "roles.sql");
-    if (existsSync(join(directory, "package.json")) && existsSync(candidate)) return candidate;
-    if (dirname(directory) === directory) throw new Error("Cannot find sql/roles.sql in the @se-letters/db package.");
-  }
+  const file = packageFile("sql", "roles.sql");
+  if (file === undefined) throw new Error("Cannot find sql/roles.sql in the @se-letters/db package.");
+  return file;
 }
 
 /**

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 // never of a higher one or of another folder on its own layer: dependencies point one way.
 const LAYERS: readonly (readonly string[])[] = [
   ["errors.ts", "generated"],
-  ["map-database-error.ts", "config", "embedded"],
+  ["map-database-error.ts", "package-file.ts", "config", "embedded"],
   ["connection"],
   ["migrate"],
   ["client"],
