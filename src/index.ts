@@ -59,6 +59,7 @@ export { createRoles, READONLY_ROLE, rolesSqlFile, SERVICE_ROLE, type CreateRole
 export { Prisma, PrismaClient } from "./generated/prisma/client.ts";
 export type { Letter, LetterProduct, LetterProductMatch, ProcessingDebug } from "./generated/prisma/client.ts";
 export { LetterRepository, type LetterRepositoryClient } from "./letters/letter-repository.ts";
+export type { LetterRepositoryOptions, RepositoryCall, RepositoryObserver } from "./letters/repository-observer.ts";
 export { jsonValueSchema, type JsonValue } from "./letters/json-value.ts";
 export {
   createLetterInputSchema,

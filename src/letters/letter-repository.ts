@@ -20,7 +20,8 @@ import {
   type LetterInclude,
   type ReplaceLetterInput,
 } from "./letter-schemas.ts";
-import { readOffsetPage, resolveOffsetWindows, type OffsetPageOptions, type OffsetWindows } from "./offset-page.ts";
+import { readOffsetPage, resolveOffsetWindows, type OffsetWindows } from "./offset-page.ts";
+import { observeCall, type LetterRepositoryOptions, type RepositoryObserver } from "./repository-observer.ts";
 import { cachedStatistics, statisticsOptionsSchema, type StatisticsOptions } from "./statistics-cache.ts";
 import { letterCursorSearchInputSchema, letterSearchInputSchema, type LetterCursorSearchInput, type LetterSearchInput } from "./letter-search-schemas.ts";
 import { statisticsQuery, toLetterStatistics, type StatisticsRow } from "./letter-statistics.ts";
@@ -87,15 +88,19 @@ const FILE_HASH_LOCK_SPACE = 1_936_027_000;
 export class LetterRepository {
   readonly #client: LetterRepositoryClient;
   readonly #offsetWindows: OffsetWindows;
+  readonly #observer: RepositoryObserver | undefined;
 
   /**
    * @param client `connectDatabase().prisma`, or a transaction client of it.
-   * @param options how deep `search()` serves pages by number (see {@link OffsetPageOptions}).
+   * @param options how deep `search()` serves pages by number (see {@link OffsetPageOptions}), and an
+   *   `observer` told of each call (see {@link LetterRepositoryOptions}).
    * @throws {ValidationError} when an option is invalid.
    */
-  constructor(client: LetterRepositoryClient, options: OffsetPageOptions = {}) {
+  constructor(client: LetterRepositoryClient, options: LetterRepositoryOptions = {}) {
+    const { observer, ...windows } = options;
     this.#client = client;
-    this.#offsetWindows = resolveOffsetWindows(options);
+    this.#offsetWindows = resolveOffsetWindows(windows);
+    this.#observer = observer;
   }
 
   /**
@@ -129,7 +134,7 @@ export class LetterRepository {
    */
   async findByFileHash(fileHash: string): Promise<LetterRecord[]> {
     const hash = parseInput(fileHashSchema, fileHash, "file hash");
-    return this.#read(async (client) => {
+    return this.#read("findByFileHash", async (client) => {
       const rows = await client.$queryRaw<LetterRow[]>`SELECT ${LETTER_COLUMNS} FROM letters l
         WHERE l.file_hash = ${hash} ORDER BY l.created_at DESC NULLS LAST, l.id DESC`;
       return rows.map(toLetterRecord);
@@ -174,7 +179,7 @@ export class LetterRepository {
     const children = parseInput(letterIncludeSchema.optional(), include, "include");
     // Prepared only on a full client: in a caller's transaction a stale prepared statement would abort it.
     const prepare = isFullClient(this.#client);
-    return this.#read((client) => selectLetterWith(client, letterId, children, prepare) as Promise<LetterWith<I> | null>);
+    return this.#read("findById", (client) => selectLetterWith(client, letterId, children, prepare) as Promise<LetterWith<I> | null>);
   }
 
   /**
@@ -217,7 +222,7 @@ export class LetterRepository {
    */
   async search(input: LetterSearchInput = {}): Promise<LetterPage> {
     const { page, ...filters } = parseInput(letterSearchInputSchema, input, "search");
-    return this.#read((client) => readOffsetPage(client, filters, page, this.#offsetWindows));
+    return this.#read("search", (client) => readOffsetPage(client, filters, page, this.#offsetWindows));
   }
 
   /**
@@ -232,7 +237,7 @@ export class LetterRepository {
   async searchByCursor(input: LetterCursorSearchInput = {}): Promise<LetterCursorPage> {
     const { cursor, ...filters } = parseInput(letterCursorSearchInputSchema, input, "search");
     const position = cursor === undefined ? undefined : decodeCursor(cursor, filters.sortBy, filters.sortOrder);
-    return this.#read((client) => readKeysetPage(client, filters, position));
+    return this.#read("searchByCursor", (client) => readKeysetPage(client, filters, position));
   }
 
   /**
@@ -264,9 +269,9 @@ export class LetterRepository {
             return toLetterStatistics(row!);
           }),
         );
-      return cachedStatistics(client, maxAgeMs, refresh);
+      return this.#observed("getStatistics", () => cachedStatistics(client, maxAgeMs, refresh));
     }
-    return this.#read(async (queryable) => {
+    return this.#read("getStatistics", async (queryable) => {
       const [row] = await queryable.$queryRaw<StatisticsRow[]>(statisticsQuery());
       return toLetterStatistics(row!);
     });
@@ -352,8 +357,8 @@ export class LetterRepository {
    * connection is retried once on another; in a caller's transaction nothing is retried (the
    * transaction died with its connection).
    */
-  #read<T>(work: (client: Queryable) => Promise<T>): Promise<T> {
-    return readWithRetry(() => work(this.#client), isFullClient(this.#client));
+  #read<T>(operation: string, work: (client: Queryable) => Promise<T>): Promise<T> {
+    return this.#observed(operation, () => readWithRetry(() => work(this.#client), isFullClient(this.#client)));
   }
 
   /**
@@ -363,7 +368,7 @@ export class LetterRepository {
    */
   #write<T>(operation: string, work: (client: Queryable) => Promise<T>): Promise<T> {
     const client = this.#client;
-    return isFullClient(client) ? writeOnce(operation, () => work(client)) : withMappedErrors(() => work(client));
+    return this.#observed(operation, () => (isFullClient(client) ? writeOnce(operation, () => work(client)) : withMappedErrors(() => work(client))));
   }
 
   /**
@@ -375,7 +380,15 @@ export class LetterRepository {
    */
   #transaction<T>(operation: string, work: (tx: Queryable) => Promise<T>): Promise<T> {
     const client = this.#client;
-    if (isFullClient(client)) return transactionWithRetry(operation, (body) => client.$transaction(body), work, TRANSACTION_ATTEMPTS);
-    return withMappedErrors(() => ("$transaction" in client ? client.$transaction(work) : work(client)));
+    return this.#observed(operation, () =>
+      isFullClient(client)
+        ? transactionWithRetry(operation, (body) => client.$transaction(body), work, TRANSACTION_ATTEMPTS)
+        : withMappedErrors(() => ("$transaction" in client ? client.$transaction(work) : work(client))),
+    );
+  }
+
+  /** Runs a call, timed and told to the observer when there is one; without one, just runs it. */
+  #observed<T>(operation: string, call: () => Promise<T>): Promise<T> {
+    return this.#observer === undefined ? call() : observeCall(this.#observer, operation, call);
   }
 }
