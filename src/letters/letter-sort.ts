@@ -1,8 +1,9 @@
 import { Prisma } from "../generated/prisma/client.ts";
-import type { LetterSortKey } from "./letter-search-schemas.ts";
+import { LETTER_COLUMN_DESCRIPTIONS, type LetterColumnKind, type LetterProperty } from "./letter-columns.ts";
+import { LETTER_SORT_KEYS, type LetterSortKey } from "./letter-search-schemas.ts";
 
 /** PostgreSQL type of a sort column, to cast a cursor's text value back to it. */
-export type SortValueKind = "timestamp" | "real" | "text" | "integer";
+export type SortValueKind = Exclude<LetterColumnKind, "json">;
 
 /** A sort key's fixed SQL: the column, its type, whether it can be NULL. */
 export interface SortColumn {
@@ -12,22 +13,19 @@ export interface SortColumn {
   readonly nullable: boolean;
 }
 
-const column = (name: string, kind: SortValueKind, nullable: boolean): SortColumn =>
-  Object.freeze({ column: Prisma.raw(`l.${name}`), kind, nullable });
+// A JSON column cannot be a sort key: this fails to compile if one is added to LETTER_SORT_KEYS.
+type SortableKey = { [P in LetterProperty]: (typeof LETTER_COLUMN_DESCRIPTIONS)[P]["kind"] extends "json" ? never : P }[LetterProperty];
+const sortableKeys: readonly SortableKey[] = LETTER_SORT_KEYS;
 
-/** The whitelist: each accepted sort key and the only SQL it can produce. */
-export const SORT_COLUMNS: Readonly<Record<LetterSortKey, SortColumn>> = Object.freeze({
-  createdAt: column("created_at", "timestamp", true),
-  updatedAt: column("updated_at", "timestamp", true),
-  documentName: column("document_name", "text", false),
-  documentTitle: column("document_title", "text", true),
-  documentType: column("document_type", "text", true),
-  status: column("status", "text", true),
-  extractionConfidence: column("extraction_confidence", "real", true),
-  processingTimeMs: column("processing_time_ms", "real", true),
-  fileSize: column("file_size", "integer", true),
-  id: column("id", "integer", false),
-});
+/** The whitelist: each accepted sort key and the only SQL it can produce, from the `letters` column description. */
+export const SORT_COLUMNS: Readonly<Record<LetterSortKey, SortColumn>> = Object.freeze(
+  Object.fromEntries(
+    sortableKeys.map((key) => {
+      const { column, kind, nullable } = LETTER_COLUMN_DESCRIPTIONS[key];
+      return [key, Object.freeze({ column: Prisma.raw(`l.${column}`), kind, nullable })];
+    }),
+  ) as Record<LetterSortKey, SortColumn>,
+);
 
 const CASTS: Readonly<Record<SortValueKind, Prisma.Sql>> = {
   timestamp: Prisma.raw("timestamp(6)"),
