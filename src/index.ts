@@ -51,6 +51,19 @@ export {
   type ValidationIssue,
 } from "./errors.ts";
 export { mapDatabaseError } from "./map-database-error.ts";
+export { getDatabaseReport, DATABASE_REPORT_VERSION, type DatabaseReport } from "./monitoring/database-report.ts";
+export { REPORT_DEFAULTS, type ReportOptions } from "./monitoring/report-options.ts";
+export type { ConnectionActivity, SessionSummary } from "./monitoring/connection-activity.ts";
+export type { LockWait } from "./monitoring/lock-waits.ts";
+export type { TableStatistics } from "./monitoring/table-statistics.ts";
+export type { IndexUsage } from "./monitoring/index-usage.ts";
+export type { CacheHits, DatabaseTotals } from "./monitoring/database-totals.ts";
+export type { StatementFigures, StatementStatistics } from "./monitoring/statement-statistics.ts";
+export type { ReplicaStatus } from "./monitoring/replica-status.ts";
+export type { ReportProblem } from "./monitoring/monitoring-session.ts";
+export { checkDatabase, CHECK_RESULT_VERSION, type CheckOptions, type CheckResult } from "./monitoring/check-database.ts";
+export { CHECK_DEFAULTS, type CheckThresholds, type ResolvedCheckThresholds } from "./monitoring/check-thresholds.ts";
+export { CHECK_NAMES, type Breach, type CheckName } from "./monitoring/threshold-breaches.ts";
 export { EmbeddedPostgresError } from "./embedded/embedded-postgres-error.ts";
 export { migrate, type MigrateOptions, type MigrateResult } from "./migrate/migrate.ts";
 export { defaultMigrationsDirectory, readMigrationFiles, type MigrationFile } from "./migrate/migration-files.ts";

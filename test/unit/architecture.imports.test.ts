@@ -11,6 +11,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ["migrate"],
   ["client"],
   ["letters", "roles", "importer"],
+  ["monitoring"],
   ["index.ts"],
   ["cli"],
 ];

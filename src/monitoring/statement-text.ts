@@ -1,0 +1,14 @@
+/** How much of a statement's text the report keeps. */
+export const STATEMENT_TEXT_LIMIT = 500;
+
+/**
+ * A statement's text as the report shows it: whitespace runs folded, cut to {@link STATEMENT_TEXT_LIMIT}
+ * characters, and any `PASSWORD '…'` literal (CREATE/ALTER ROLE) masked, so that a password sent by
+ * another session never reaches a report, a log or a terminal.
+ */
+export function reportedStatementText(text: string | null): string | null {
+  if (text === null) return null;
+  const masked = text.replace(/(password\s*)(E?'(?:[^']|'')*'?)/gi, "$1'***'");
+  const folded = masked.replace(/\s+/g, " ").trim();
+  return folded.length > STATEMENT_TEXT_LIMIT ? `${folded.slice(0, STATEMENT_TEXT_LIMIT - 1)}…` : folded;
+}
