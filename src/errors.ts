@@ -19,6 +19,8 @@ export const DATABASE_ERROR_CODES = Object.freeze([
   "IMPORT_SOURCE_INVALID",
   "IMPORT_TARGET_NOT_EMPTY",
   "IMPORT_FAILED",
+  "EXPORT_TARGET_EXISTS",
+  "EXPORT_FAILED",
   "QUERY_TIMEOUT",
   "WRITE_OUTCOME_UNKNOWN",
   "TRANSACTION_CONFLICT",
@@ -329,5 +331,33 @@ export class ImportFailedError extends DatabaseError {
     super("IMPORT_FAILED", message, options);
     this.table = table;
     this.sqlState = sqlState;
+  }
+}
+
+/** The export's target file (or its DuckDB write-ahead log) already exists and `force` was not asked for. Nothing was written. */
+export class ExportTargetExistsError extends DatabaseError {
+  /** The file named by the caller. */
+  readonly file: string;
+
+  constructor(file: string, existing: string) {
+    super("EXPORT_TARGET_EXISTS", `${existing} already exists: nothing was exported. Use --force (force: true) to replace ${file}.`);
+    this.file = file;
+  }
+}
+
+/**
+ * The export could not be written (PostgreSQL or DuckDB refused, the disk filled up). Its temporary file was
+ * removed and nothing was written under the target's name.
+ */
+export class ExportFailedError extends DatabaseError {
+  /** The file named by the caller. */
+  readonly file: string;
+  /** Table being exported when it failed, when known. */
+  readonly table: string | undefined;
+
+  constructor(file: string, message: string, table: string | undefined, options?: { cause?: unknown }) {
+    super("EXPORT_FAILED", `Cannot export to ${file}${table === undefined ? "" : ` (table ${table})`}: ${message}. Nothing was written under that name.`, options);
+    this.file = file;
+    this.table = table;
   }
 }

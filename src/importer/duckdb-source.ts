@@ -64,15 +64,7 @@ export async function openDuckDbSource(file: string, options: OpenDuckDbSourceOp
   let connection: DuckDBConnection | undefined;
   try {
     connection = await instance.connect();
-    const reader = await connection.runAndReadAll(
-      "SELECT table_name, column_name, data_type FROM duckdb_columns() WHERE schema_name = 'main' AND database_name = current_database() ORDER BY table_name, column_index",
-    );
-    const tables = new Map<string, SourceColumn[]>();
-    for (const row of reader.getRowObjectsJS() as { table_name: string; column_name: string; data_type: string }[]) {
-      const columns = tables.get(row.table_name) ?? [];
-      columns.push(Object.freeze({ name: row.column_name, dataType: row.data_type, kind: KIND_BY_DUCKDB_TYPE[row.data_type] }));
-      tables.set(row.table_name, columns);
-    }
+    const tables = await readDuckDbColumns(connection);
     const unique = await connection.runAndReadAll(
       `SELECT DISTINCT table_name FROM duckdb_constraints() WHERE schema_name = 'main' AND database_name = current_database()
           AND constraint_type IN ('PRIMARY KEY', 'UNIQUE') AND constraint_column_names = ['id']`,
@@ -98,6 +90,20 @@ export async function openDuckDbSource(file: string, options: OpenDuckDbSourceOp
     instance.closeSync();
     throw new ImportSourceError(file, [`cannot read its catalogue: ${firstLine(error)}`], { cause: error });
   }
+}
+
+/** Columns of every table of the connection's `main` schema, by table name, in column order. */
+export async function readDuckDbColumns(connection: DuckDBConnection): Promise<Map<string, SourceColumn[]>> {
+  const reader = await connection.runAndReadAll(
+    "SELECT table_name, column_name, data_type FROM duckdb_columns() WHERE schema_name = 'main' AND database_name = current_database() ORDER BY table_name, column_index",
+  );
+  const tables = new Map<string, SourceColumn[]>();
+  for (const row of reader.getRowObjectsJS() as { table_name: string; column_name: string; data_type: string }[]) {
+    const columns = tables.get(row.table_name) ?? [];
+    columns.push(Object.freeze({ name: row.column_name, dataType: row.data_type, kind: KIND_BY_DUCKDB_TYPE[row.data_type] }));
+    tables.set(row.table_name, columns);
+  }
+  return tables;
 }
 
 function describeOpenFailure(error: unknown): string {

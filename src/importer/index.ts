@@ -1,5 +1,5 @@
 /**
- * `@se-letters/db/importer`: the DuckDB → PostgreSQL importer. Needs the optional peer `@duckdb/node-api`
+ * `@se-letters/db/importer`: the DuckDB → PostgreSQL importer, and the export back to the pipeline's DuckDB shape. Needs the optional peer `@duckdb/node-api`
  * of the line in {@link SUPPORTED_DUCKDB}, loaded at first use: importing this entry without it works, and
  * the first import, verify or sample file fails with an {@link ImportSourceError} naming the package and the
  * supported versions. The package's main entry never loads it.
@@ -16,4 +16,7 @@ export type { OrphanCount, TableVerification, VerificationReport } from "./verif
 export { IMPORT_TABLES, type ImportTable } from "./import-tables.ts";
 export { SUPPORTED_DUCKDB } from "./duckdb-module.ts";
 export { createSampleLettersDuckDb, sourceSchemaSql, type SampleLettersOptions } from "./sample-letters-duckdb.ts";
-export { ImportFailedError, ImportSourceError, ImportTargetNotEmptyError } from "../errors.ts";
+export { exportToDuckDb } from "./export-duckdb.ts";
+export { EXPORT_DEFAULTS, type ExportOptions, type ExportProgress } from "./export-options.ts";
+export type { ExportedTable, ExportedTableVerification, ExportOutcome, ExportSummary, ExportVerification } from "./export-summary.ts";
+export { ExportFailedError, ExportTargetExistsError, ImportFailedError, ImportSourceError, ImportTargetNotEmptyError } from "../errors.ts";

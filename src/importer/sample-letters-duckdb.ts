@@ -1,4 +1,5 @@
 import { loadDuckDb, type SUPPORTED_DUCKDB } from "./duckdb-module.ts";
+import type { ImportTable } from "./import-tables.ts";
 
 /** Options of {@link createSampleLettersDuckDb}. */
 export interface SampleLettersOptions {
@@ -14,14 +15,18 @@ export interface SampleLettersOptions {
 
 /**
  * The four tables as the SE Letters pipeline declares them in DuckDB (`data/letters.duckdb`): integer ids
- * from sequences, REAL scores, TIMESTAMP columns and JSON documents, and no foreign keys.
+ * from sequences, REAL scores, TIMESTAMP columns and JSON documents, primary keys on `id` and no foreign
+ * keys. The one description of that shape: sample files, test files and `exportToDuckDb` all create it here.
+ * `sequenceStarts` gives each id sequence's first value (DuckDB has no `setval`, so a sequence is positioned
+ * when it is created); each defaults to 1.
  */
-export function sourceSchemaSql(jsonType: "JSON" | "TEXT" = "JSON"): string {
+export function sourceSchemaSql(jsonType: "JSON" | "TEXT" = "JSON", sequenceStarts: Partial<Readonly<Record<ImportTable, number>>> = {}): string {
+  const start = (table: ImportTable): number => sequenceStarts[table] ?? 1;
   return `
-CREATE SEQUENCE IF NOT EXISTS letters_id_seq START 1;
-CREATE SEQUENCE IF NOT EXISTS letter_products_id_seq START 1;
-CREATE SEQUENCE IF NOT EXISTS letter_product_matches_id_seq START 1;
-CREATE SEQUENCE IF NOT EXISTS processing_debug_id_seq START 1;
+CREATE SEQUENCE IF NOT EXISTS letters_id_seq START ${start("letters")};
+CREATE SEQUENCE IF NOT EXISTS letter_products_id_seq START ${start("letter_products")};
+CREATE SEQUENCE IF NOT EXISTS letter_product_matches_id_seq START ${start("letter_product_matches")};
+CREATE SEQUENCE IF NOT EXISTS processing_debug_id_seq START ${start("processing_debug")};
 CREATE TABLE letters (
   id INTEGER PRIMARY KEY DEFAULT nextval('letters_id_seq'),
   document_name TEXT NOT NULL, document_type TEXT, document_title TEXT, source_file_path TEXT NOT NULL,

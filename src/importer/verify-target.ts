@@ -1,6 +1,7 @@
 import type pg from "pg";
 import { to as copyTo } from "pg-copy-streams";
 import { columnList, type TableMapping } from "./column-mapping.ts";
+import { forEachCopyRow } from "./pg-copy-rows.ts";
 import { IMPORT_TABLES, PARENT_REFERENCES, quoteIdentifier, type ImportTable } from "./import-tables.ts";
 import { TableChecksum } from "./row-checksum.ts";
 
@@ -51,54 +52,15 @@ export async function checksumTargetTable(client: pg.ClientBase, mapping: TableM
   const checksum = new TableChecksum();
   // The table form (not `COPY (SELECT …)`) scans the heap directly, without the executor: ~10% faster.
   const stream = client.query(copyTo(`COPY ${quoteIdentifier(mapping.table)} (${columnList(mapping.columns)}) TO STDOUT (FORMAT binary)`));
-  let pending: Buffer | null = null;
-  let headerDone = false;
-  for await (const data of stream as AsyncIterable<Buffer>) {
-    let buffer: Buffer = pending === null ? data : Buffer.concat([pending, data]);
-    let at = 0;
-    if (!headerDone) {
-      if (buffer.length < 19) {
-        pending = buffer;
-        continue;
-      }
-      at = 19 + buffer.readInt32BE(15);
-      headerDone = true;
+  await forEachCopyRow(stream as AsyncIterable<Buffer>, (row) => {
+    checksum.beginRow();
+    for (let field = 0; field < row.fields; field++) {
+      const start = row.starts[field]!;
+      if (start === -1) checksum.nullField();
+      else checksum.field(row.buffer, start, row.ends[field]!);
     }
-    for (;;) {
-      if (at + 2 > buffer.length) break;
-      const fields = buffer.readInt16BE(at);
-      if (fields === -1) {
-        at += 2;
-        break;
-      }
-      let cursor = at + 2;
-      let complete = true;
-      checksum.beginRow();
-      for (let field = 0; field < fields; field++) {
-        if (cursor + 4 > buffer.length) {
-          complete = false;
-          break;
-        }
-        const length = buffer.readInt32BE(cursor);
-        cursor += 4;
-        if (length === -1) {
-          checksum.nullField();
-          continue;
-        }
-        if (cursor + length > buffer.length) {
-          complete = false;
-          break;
-        }
-        checksum.field(buffer, cursor, cursor + length);
-        cursor += length;
-      }
-      if (!complete) break;
-      checksum.endRow();
-      at = cursor;
-    }
-    pending = at < buffer.length ? buffer.subarray(at) : null;
-    buffer = Buffer.alloc(0);
-  }
+    checksum.endRow();
+  });
   return checksum;
 }
 

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { importDuckDb } from "../../src/importer/index.ts";
 import { createDuckDbFile, insertLetter, useScratchFolder } from "../support/duckdb-files.ts";
+import { JSON_DOCUMENTS, REALS, TEXTS, TIMESTAMPS } from "../support/fidelity-values.ts";
 import { useTestDatabase } from "../support/test-database.ts";
 
 const database = useTestDatabase();
@@ -17,15 +18,6 @@ async function importStatements(statements: string[], jsonType: "JSON" | "TEXT" 
   expect(summary.verification?.ok, JSON.stringify(summary.verification?.differences)).toBe(true);
   return summary;
 }
-
-const TEXTS: [string, string][] = [
-  ["control characters", "chr(1) || chr(8) || chr(9) || chr(10) || chr(13) || chr(27) || chr(31) || chr(127)"],
-  ["backslashes", "'a\\b\\\\c\\'"],
-  ["the literal \\N", "'\\N'"],
-  ["quotes and delimiters", `'"q" ''s'' , ; | ' || chr(9) || 'tab'`],
-  ["empty string", "''"],
-  ["non-BMP Unicode", "'😀 𝄞 𠜎 é ß 中文'"],
-];
 
 describe("importDuckDb fidelity: text", () => {
   it("keeps control characters, backslashes, the literal \\N, quotes, delimiters, empty strings and non-BMP Unicode exactly", async () => {
@@ -52,19 +44,6 @@ describe("importDuckDb fidelity: text", () => {
   });
 });
 
-const JSON_DOCUMENTS: [string, string | null][] = [
-  ["SQL NULL", null],
-  ["JSON null", "null"],
-  ["a number scalar", "42"],
-  ["a string scalar", '"text with \\"quotes\\" and \\\\ and \\u00e9 and \\ud83d\\ude00"'],
-  ["true", "true"],
-  ["numbers beyond double precision", '{"big": 123456789012345678901234567890.123456789012345678901234567890, "exp": 1e400, "small": -1.50E-7, "int": 9007199254740993, "zero": -0}'],
-  ["duplicate keys and key order", '{"b": 1, "a": 2, "aa": 3, "b": 4, "é": 5, "z": {"y": [3, 2, 1], "x": null}}'],
-  ["deep nesting", `${"[".repeat(300)}{"deep": true}${"]".repeat(300)}`],
-  ["a large document", JSON.stringify({ items: Array.from({ length: 20000 }, (_, i) => ({ i, name: `item ${i}`, tags: ["a", "b"], score: i / 7 })) })],
-  ["whitespace everywhere", ' { "a" :\n[ 1 ,\t2 ] ,\r\n "b" : { } , "c" : [ ] } '],
-];
-
 describe.each(["JSON", "TEXT"] as const)("importDuckDb fidelity: JSON held as %s in DuckDB", (jsonType) => {
   it("keeps SQL NULL, JSON null, scalars, big numbers, duplicate keys, deep nesting, large documents as jsonb of the same value", async () => {
     const literal = (document: string | null) => (document === null ? "NULL" : `'${document.replace(/'/g, "''")}'`);
@@ -79,17 +58,6 @@ describe.each(["JSON", "TEXT"] as const)("importDuckDb fidelity: JSON held as %s
   });
 });
 
-const REALS: [string, string, string][] = [
-  ["NaN", "'NaN'::REAL", "7fc00000"],
-  ["Infinity", "'Infinity'::REAL", "7f800000"],
-  ["-Infinity", "'-Infinity'::REAL", "ff800000"],
-  ["-0", "'-0'::REAL", "80000000"],
-  ["the largest REAL", "3.4028234663852886e38::REAL", "7f7fffff"],
-  ["the smallest subnormal", "1.401298464324817e-45::REAL", "00000001"],
-  ["0.1", "0.1::REAL", "3dcccccd"],
-  ["16777217 (rounded by REAL)", "16777217::REAL", "4b800000"],
-];
-
 describe("importDuckDb fidelity: REAL bit for bit", () => {
   it("keeps every REAL's bits", async () => {
     await importStatements(REALS.map(([, expression], index) => insertLetter(index + 1, `extraction_confidence=${expression}`)));
@@ -97,17 +65,6 @@ describe("importDuckDb fidelity: REAL bit for bit", () => {
     expect(rows.map((row) => row.bits)).toEqual(REALS.map(([, , bits]) => bits));
   });
 });
-
-const TIMESTAMPS: [string, string][] = [
-  ["1969-12-31 23:59:59.999999", "1969-12-31 23:59:59.999999"],
-  ["1900-01-01 00:00:00.000001", "1900-01-01 00:00:00.000001"],
-  ["0001-01-01 00:00:00", "0001-01-01 00:00:00"],
-  ["0044-03-15 (BC) 12:00:00", "0044-03-15 12:00:00 BC"],
-  ["2024-02-29 12:34:56.123457", "2024-02-29 12:34:56.123457"],
-  ["9999-12-31 23:59:59.999999", "9999-12-31 23:59:59.999999"],
-  ["infinity", "infinity"],
-  ["-infinity", "-infinity"],
-];
 
 describe("importDuckDb fidelity: TIMESTAMP to the microsecond", () => {
   it("keeps every timestamp, before 1970, at year 9999 and infinite", async () => {
