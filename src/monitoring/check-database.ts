@@ -5,7 +5,7 @@ import { safeErrorReason } from "../connection/safe-error-reason.ts";
 import { resolveCheckThresholds, type CheckThresholds, type ResolvedCheckThresholds } from "./check-thresholds.ts";
 import { getDatabaseReport, type DatabaseReport } from "./database-report.ts";
 import { resolveReportOptions, type ReportOptions } from "./report-options.ts";
-import { CHECK_NAMES, thresholdBreaches, type Breach, type CheckName } from "./threshold-breaches.ts";
+import { CHECK_NAMES, checkNotices, thresholdBreaches, type Breach, type CheckName } from "./threshold-breaches.ts";
 
 /** The version of {@link CheckResult}'s shape (and of `se-letters-db check --json`): raised on any incompatible change. */
 export const CHECK_RESULT_VERSION = 1;
@@ -30,6 +30,8 @@ export interface CheckResult {
   readonly checks: Readonly<Record<CheckName, "ok" | "breached" | "unknown">>;
   /** Every threshold crossed, one per table, session, replica or problem. */
   readonly breaches: readonly Breach[];
+  /** Worth knowing, never a breach: unused indexes, statement statistics off. */
+  readonly notices: readonly string[];
   /** The thresholds applied. */
   readonly thresholds: ResolvedCheckThresholds;
 }
@@ -68,6 +70,7 @@ export async function checkDatabase(db: Pick<DatabaseClient, "pool" | "config">,
     target,
     checks: Object.fromEntries(CHECK_NAMES.map((name) => [name, breached.has(name) ? "breached" : "ok"])) as CheckResult["checks"],
     breaches,
+    notices: checkNotices(report),
     thresholds: limits,
   };
 }
@@ -84,6 +87,7 @@ export function unreachableResult(target: string, reason: string, thresholds: Re
     target,
     checks: Object.fromEntries(CHECK_NAMES.map((name) => [name, name === "reachable" ? "breached" : "unknown"])) as CheckResult["checks"],
     breaches: [{ check: "reachable", subject: null, value: null, threshold: null, message: `cannot reach ${target}: ${reason}` }],
+    notices: [],
     thresholds,
   };
 }

@@ -97,3 +97,15 @@ export function thresholdBreaches(report: DatabaseReport, health: HealthReport, 
   }
   return breaches;
 }
+
+/**
+ * What a check mentions without failing: indexes never scanned since the statistics were reset (unique
+ * ones excepted: they enforce a constraint) and statement statistics that are off.
+ */
+export function checkNotices(report: DatabaseReport): string[] {
+  const since = report.database?.statsResetAt ?? null;
+  const unused = report.indexes
+    .filter((index) => index.unused && !index.unique)
+    .map((index) => `index ${index.name} on ${index.table} (${index.sizeBytes} bytes) has not been used since ${since === null ? "the statistics began" : `the statistics reset at ${since}`}`);
+  return [...unused, ...(report.statements?.available === false ? [report.statements.note] : [])];
+}
