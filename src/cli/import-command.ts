@@ -15,6 +15,22 @@ export const IMPORT_USAGE = `Usage:
       Exit codes: 0 imported and verified (every source row imported or listed in --rejects),
       3 bad rows found (--on-error stop), 4 verification failed, 5 target not empty (use --replace).`;
 
+/**
+ * The flags `import`, `export` and `rehearse` share: where the database is (`--database-url`, else
+ * DATABASE_URL or DB_*, or `--embedded`), and how much is printed (`--json`, `--quiet`).
+ */
+export const TARGET_OPTIONS = {
+  "database-url": { type: "string" },
+  embedded: { type: "boolean", default: false },
+  json: { type: "boolean", default: false },
+  quiet: { type: "boolean", default: false },
+} as const;
+
+/** Where notices go: nowhere with --quiet, stderr with --json (stdout holds only JSON), else stdout. */
+export function noticePrinter(values: { json: boolean; quiet: boolean }, out: (line: string) => void, err: (line: string) => void): (line: string) => void {
+  return values.quiet ? () => undefined : values.json ? err : out;
+}
+
 /** Exit codes of `import` and `verify` beyond the common 0, 1 and 2. */
 export const IMPORT_EXIT = Object.freeze({ ...EXIT, badRows: 3, verificationFailed: 4, targetNotEmpty: 5 });
 
@@ -71,16 +87,13 @@ export async function runImportCommand(args: string[], out: (line: string) => vo
     allowPositionals: false,
     options: {
       from: { type: "string" },
-      "database-url": { type: "string" },
+      ...TARGET_OPTIONS,
       replace: { type: "boolean", default: false },
       "on-error": { type: "string" },
       rejects: { type: "string" },
       "ignore-column": { type: "string", multiple: true, default: [] },
       "dry-run": { type: "boolean", default: false },
       "no-verify": { type: "boolean", default: false },
-      json: { type: "boolean", default: false },
-      embedded: { type: "boolean", default: false },
-      quiet: { type: "boolean", default: false },
     },
   });
   void positionals;
@@ -89,13 +102,10 @@ export async function runImportCommand(args: string[], out: (line: string) => vo
   if (onError !== "stop" && onError !== "skip") throw new UsageError(`--on-error must be stop or skip, not ${JSON.stringify(onError)}`);
   if (onError === "skip" && values.rejects === undefined) throw new UsageError("--on-error skip needs --rejects FILE: every rejected row is listed there");
   const { importDuckDb } = await import("../importer/index.ts");
-  const { progressPrinter } = await import("./import-progress.ts");
+  const { stderrProgressPrinter } = await import("./import-progress.ts");
   const { formatImportSummary } = await import("./import-summary-table.ts");
-  const terminal = process.stderr.isTTY === true;
-  const output = terminal ? { isTerminal: true as const, columns: process.stderr.columns ?? 80 } : { isTerminal: false as const };
-  const progress = progressPrinter((text) => (terminal ? process.stderr.write(text) : err(text.replace(/\n$/, ""))), output);
-  // --quiet: no progress and no notices; the summary (or --json) and errors only.
-  const say = values.quiet ? () => undefined : values.json ? err : out;
+  const progress = stderrProgressPrinter(err);
+  const say = noticePrinter(values, out, err);
   try {
     const target = { command: "import", databaseUrl: values["database-url"], embedded: values.embedded };
     const summary = await withTargetDatabase(target, say, (connection) =>

@@ -53,6 +53,16 @@ export function progressPrinter(write: (text: string) => void, output: ProgressO
   };
 }
 
+/**
+ * The progress printer of a command: on a terminal (stderr), redrawn in place at its width; otherwise plain
+ * lines through `err`.
+ */
+export function stderrProgressPrinter(err: (line: string) => void): (progress: ImportProgress) => void {
+  const terminal = process.stderr.isTTY === true;
+  const output: ProgressOutput = terminal ? { isTerminal: true, columns: process.stderr.columns ?? 80 } : { isTerminal: false };
+  return progressPrinter((text) => (terminal ? process.stderr.write(text) : err(text.replace(/\n$/, ""))), output);
+}
+
 /** The line, cut with an ellipsis when it is longer than `width` characters. */
 function cutToWidth(line: string, width: number): string {
   return line.length <= width ? line : `${line.slice(0, width - 1)}…`;

@@ -1,8 +1,10 @@
 import { readFileSync } from "node:fs";
 import { isDatabaseError } from "../errors.ts";
 import { DEMO_USAGE, runDemoCommand } from "./demo-command.ts";
+import { EXPORT_USAGE, runExportCommand } from "./export-command.ts";
 import { IMPORT_USAGE, runImportCommand } from "./import-command.ts";
 import { MIGRATE_USAGE, runMigrateCommand } from "./migrate-command.ts";
+import { REHEARSE_USAGE, runRehearseCommand } from "./rehearse-command.ts";
 import { ROLES_USAGE, runRolesCommand } from "./roles-command.ts";
 import { STATUS_USAGE, runStatusCommand } from "./status-command.ts";
 import { cliErrorJson } from "./cli-error-json.ts";
@@ -21,9 +23,13 @@ ${IMPORT_USAGE}
 
 ${VERIFY_USAGE}
 
+${EXPORT_USAGE}
+
+${REHEARSE_USAGE}
+
 ${DEMO_USAGE}
 
-Exit codes: 0 success, 1 failure (the message says what to do), 2 wrong usage; import and verify add 3, 4 and 5 (above).`;
+Exit codes: 0 success, 1 failure (the message says what to do), 2 wrong usage; import, verify, export and rehearse add 3, 4 and 5 (above).`;
 
 type Command = (args: string[], out: (line: string) => void, err: (line: string) => void) => Promise<number>;
 
@@ -34,6 +40,8 @@ const COMMANDS: Record<string, { readonly run: Command; readonly usage: string }
   roles: { run: runRolesCommand, usage: ROLES_USAGE },
   import: { run: runImportCommand, usage: IMPORT_USAGE },
   verify: { run: runVerifyCommand, usage: VERIFY_USAGE },
+  export: { run: runExportCommand, usage: EXPORT_USAGE },
+  rehearse: { run: runRehearseCommand, usage: REHEARSE_USAGE },
   demo: { run: runDemoCommand, usage: DEMO_USAGE },
 };
 
@@ -68,12 +76,12 @@ export async function runCli(argv: string[], out: (line: string) => void, err: (
     return EXIT.ok;
   }
   if (command === undefined) {
-    err("No command given: se-letters-db migrate|status|roles|import|verify|demo (see se-letters-db --help).");
+    err("No command given: se-letters-db migrate|status|roles|import|verify|export|rehearse|demo (see se-letters-db --help).");
     return EXIT.usage;
   }
   const entry = COMMANDS[command];
   if (entry === undefined) {
-    err(`Unknown command ${JSON.stringify(command)}: se-letters-db migrate|status|roles|import|verify|demo (see se-letters-db --help).`);
+    err(`Unknown command ${JSON.stringify(command)}: se-letters-db migrate|status|roles|import|verify|export|rehearse|demo (see se-letters-db --help).`);
     return EXIT.usage;
   }
   // With --json, stdout holds JSON whatever happens: a failure is {"error":{"code","message"}} there too.

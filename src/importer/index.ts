@@ -17,6 +17,16 @@ export { IMPORT_TABLES, type ImportTable } from "./import-tables.ts";
 export { SUPPORTED_DUCKDB } from "./duckdb-module.ts";
 export { createSampleLettersDuckDb, sourceSchemaSql, type SampleLettersOptions } from "./sample-letters-duckdb.ts";
 export { exportToDuckDb } from "./export-duckdb.ts";
+export { compareDuckDbFiles, MAX_LISTED_DIFFERENCES, type FileComparison, type TableComparison } from "./compare-duckdb-files.ts";
+export {
+  rehearseCutOver,
+  type RehearsalOptions,
+  type RehearsalReport,
+  type RehearsalStep,
+  type RehearsalStepName,
+  type RehearsalTable,
+} from "./rehearse-cut-over.ts";
+export type { CutOverCommands } from "./rehearsal-commands.ts";
 export { EXPORT_DEFAULTS, type ExportOptions, type ExportProgress } from "./export-options.ts";
 export type { ExportedTable, ExportedTableVerification, ExportOutcome, ExportSummary, ExportVerification } from "./export-summary.ts";
 export { ExportFailedError, ExportTargetExistsError, ImportFailedError, ImportSourceError, ImportTargetNotEmptyError } from "../errors.ts";
