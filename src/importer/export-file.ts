@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { existsSync, linkSync, renameSync, rmSync, statSync, unlinkSync } from "node:fs";
+import { existsSync, linkSync, readdirSync, renameSync, rmSync, statSync, unlinkSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { ExportFailedError, ExportTargetExistsError } from "../errors.ts";
 
@@ -33,8 +33,31 @@ export function planExportFile(to: string, force: boolean): ExportFile {
     if (exists) throw new ExportTargetExistsError(to, to);
     if (existsSync(walOf(target))) throw new ExportTargetExistsError(to, walOf(to));
   }
+  removeAbandonedTemporaries(folder, basename(target));
   const temporary = join(folder, `.${basename(target)}.${process.pid}-${randomBytes(4).toString("hex")}.export-tmp`);
   return { target, temporary, replaces: exists };
+}
+
+/** True when a process with this id runs (or exists under another user). */
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Removes the temporary files (and their `.wal`) that earlier exports to the same target left when they were
+ * killed: those whose process no longer exists. A running export's file is left alone.
+ */
+function removeAbandonedTemporaries(folder: string, name: string): void {
+  const pattern = new RegExp(`^\\.${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\.(\\d+)-[0-9a-f]{8}\\.export-tmp(?:\\.wal)?$`);
+  for (const entry of readdirSync(folder)) {
+    const match = pattern.exec(entry);
+    if (match !== null && !processExists(Number(match[1]))) rmSync(join(folder, entry), { force: true });
+  }
 }
 
 /**

@@ -30,7 +30,7 @@ export function cutOverCommands(file: string, withRejects: boolean): CutOverComm
       "# Point the pipeline and the web app at PostgreSQL (DATABASE_URL) and start them",
     ],
     wayBack: [
-      "# 0. Stop the pipeline and the web app (or let them run: the export reads one snapshot, later writes are not in it)",
+      "# 0. Stop the pipeline and the web app: the export reads one snapshot, and letters written after it would not be in the file",
       `npx se-letters-db export --to ${back}`,
       `npx se-letters-db verify --from ${back}`,
       `mv ${source} ${shellQuote(`${file}.before-rollback`)} && mv ${back} ${source}`,

@@ -183,9 +183,10 @@ describe("exportToDuckDb", () => {
     await once(child, "exit");
     expect(existsSync(target)).toBe(false);
     expect(existsSync(`${target}.wal`)).toBe(false);
-    // The next export to the same name needs no --force and gives the whole data.
+    // The next export to the same name needs no --force, gives the whole data, and removes the killed one's temporary file.
     const summary = await exportToDuckDb({ to: target, databaseUrl: database.url, env: {} });
     expect(summary.outcome).toBe("exported");
     expect((await compareDuckDbFiles(source, target)).identical).toBe(true);
+    expect(readdirSync(dirname(target)).filter((name) => name.includes(basename(target)))).toEqual([basename(target)]);
   });
 });
