@@ -6,7 +6,9 @@ import { IMPORT_USAGE, runImportCommand } from "./import-command.ts";
 import { MIGRATE_USAGE, runMigrateCommand } from "./migrate-command.ts";
 import { REHEARSE_USAGE, runRehearseCommand } from "./rehearse-command.ts";
 import { ROLES_USAGE, runRolesCommand } from "./roles-command.ts";
+import { STATS_USAGE, runStatsCommand } from "./stats-command.ts";
 import { STATUS_USAGE, runStatusCommand } from "./status-command.ts";
+import { CHECK_USAGE, runCheckCommand } from "./check-command.ts";
 import { cliErrorJson } from "./cli-error-json.ts";
 import { EXIT, UsageError } from "./usage-error.ts";
 import { VERIFY_USAGE, runVerifyCommand } from "./verify-command.ts";
@@ -16,6 +18,10 @@ const USAGE = `se-letters-db: the SE Letters PostgreSQL database.
 ${MIGRATE_USAGE}
 
 ${STATUS_USAGE}
+
+${STATS_USAGE}
+
+${CHECK_USAGE}
 
 ${ROLES_USAGE}
 
@@ -37,6 +43,8 @@ type Command = (args: string[], out: (line: string) => void, err: (line: string)
 const COMMANDS: Record<string, { readonly run: Command; readonly usage: string }> = {
   migrate: { run: runMigrateCommand, usage: MIGRATE_USAGE },
   status: { run: runStatusCommand, usage: STATUS_USAGE },
+  stats: { run: runStatsCommand, usage: STATS_USAGE },
+  check: { run: runCheckCommand, usage: CHECK_USAGE },
   roles: { run: runRolesCommand, usage: ROLES_USAGE },
   import: { run: runImportCommand, usage: IMPORT_USAGE },
   verify: { run: runVerifyCommand, usage: VERIFY_USAGE },
@@ -76,12 +84,12 @@ export async function runCli(argv: string[], out: (line: string) => void, err: (
     return EXIT.ok;
   }
   if (command === undefined) {
-    err("No command given: se-letters-db migrate|status|roles|import|verify|export|rehearse|demo (see se-letters-db --help).");
+    err("No command given: se-letters-db migrate|status|stats|check|roles|import|verify|export|rehearse|demo (see se-letters-db --help).");
     return EXIT.usage;
   }
   const entry = COMMANDS[command];
   if (entry === undefined) {
-    err(`Unknown command ${JSON.stringify(command)}: se-letters-db migrate|status|roles|import|verify|export|rehearse|demo (see se-letters-db --help).`);
+    err(`Unknown command ${JSON.stringify(command)}: se-letters-db migrate|status|stats|check|roles|import|verify|export|rehearse|demo (see se-letters-db --help).`);
     return EXIT.usage;
   }
   // With --json, stdout holds JSON whatever happens: a failure is {"error":{"code","message"}} there too.
