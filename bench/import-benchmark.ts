@@ -1,5 +1,7 @@
 // `npm run bench:import`: the importer against the physical limit and the seeds' row-by-row method, measured
 // in one run on one PostgreSQL (BENCH_DATABASE_URL, default the local server). Not a test: it prints figures.
+// Then (BENCH_EXPORT=0 skips it) the way back: `se-letters-db export` of the imported data beside DuckDB's own
+// COPY of the same rows (COPY FROM DATABASE into a new DuckDB file, and COPY … TO CSV), in the same run.
 import { execFileSync, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { cpus, totalmem } from "node:os";
@@ -17,6 +19,7 @@ const serverUrl = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0
 const letters = Number(process.env.BENCH_LETTERS ?? 200_000);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 1);
 const seedSampleLetters = Number(process.env.BENCH_SEED_SAMPLE ?? 1_000);
+const benchExport = process.env.BENCH_EXPORT !== "0";
 const work = resolve("bench-data");
 const duckFile = join(work, `letters-${letters}.duckdb`);
 const cli = resolve("bench-dist/cli.js");
@@ -162,6 +165,45 @@ async function runSeedsSample(database: string, idOffset = 0): Promise<{ rows: n
   return { rows, seconds: (performance.now() - started) / 1000 };
 }
 
+/** `se-letters-db export` of the database into a new DuckDB file, as a child process: wall seconds and peak RSS. */
+function runExport(database: string): { seconds: number; maxRssMb: number } {
+  const target = join(work, `export-${letters}.duckdb`);
+  const args = ["-v", process.execPath, cli, "export", "--to", target, "--force", "--database-url", urlFor(database)];
+  const started = performance.now();
+  const result = spawnSync("/usr/bin/time", args, { encoding: "utf8", maxBuffer: 1 << 26 });
+  const seconds = (performance.now() - started) / 1000;
+  if (result.status !== 0) throw new Error(`export failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
+  const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(result.stderr);
+  console.log(result.stdout.split("\n").filter((line) => /^(table|total|letters|letter_|processing|File verified)/.test(line)).join("\n"));
+  rmSync(target, { force: true });
+  return { seconds, maxRssMb: Number(rss?.[1] ?? 0) / 1024 };
+}
+
+/**
+ * DuckDB's own copies of the same rows, the local limit of writing them: `COPY FROM DATABASE` of the source
+ * file into a new DuckDB file (same tables, keys and sequences), and `COPY … TO` CSV of each table.
+ */
+async function runDuckDbCopies(): Promise<{ database: number; csv: number }> {
+  const instance = await DuckDBInstance.create(":memory:");
+  const connection = await instance.connect();
+  const copyFile = join(work, "duckdb-copy.duckdb");
+  rmSync(copyFile, { force: true });
+  try {
+    await connection.run(`ATTACH '${duckFile}' AS src (READ_ONLY)`);
+    let started = performance.now();
+    await connection.run(`ATTACH '${copyFile}' AS dst; COPY FROM DATABASE src TO dst; DETACH dst`);
+    const database = (performance.now() - started) / 1000;
+    started = performance.now();
+    for (const table of IMPORT_TABLES) await connection.run(`COPY src.${table} TO '${join(work, `copy-${table}.csv`)}' (FORMAT csv, HEADER false)`);
+    return { database, csv: (performance.now() - started) / 1000 };
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+    rmSync(copyFile, { force: true });
+    for (const table of IMPORT_TABLES) rmSync(join(work, `copy-${table}.csv`), { force: true });
+  }
+}
+
 const totalRows = await prepareSource();
 const version = await withAdmin(async (client) => (await client.query("SHOW server_version")).rows[0].server_version as string);
 console.log(`Source: ${duckFile}: ${letters.toLocaleString("en-US")} letters, ${totalRows.toLocaleString("en-US")} rows. Server: ${safe(serverUrl)} (PostgreSQL ${version}).`);
@@ -171,6 +213,8 @@ const importer: { seconds: number; maxRssMb: number }[] = [];
 const baseline: number[] = [];
 const baselineFreeze: number[] = [];
 let seedsFull: { rows: number; seconds: number } | undefined;
+let exported: { seconds: number; maxRssMb: number } | undefined;
+let duckDbCopies: { database: number; csv: number } | undefined;
 for (let round = 1; round <= rounds; round++) {
   for (const which of round % 2 === 1 ? ["importer", "baseline", "baseline-freeze"] : ["baseline-freeze", "baseline", "importer"]) {
     const database = await freshDatabase();
@@ -180,6 +224,12 @@ for (let round = 1; round <= rounds; round++) {
         const run = runImporter(database);
         importer.push(run);
         console.log(`round ${round}: importer ${run.seconds.toFixed(1)} s, peak RSS ${run.maxRssMb.toFixed(0)} MB`);
+        if (round === rounds && benchExport) {
+          await checkpoint();
+          exported = runExport(database);
+          console.log(`round ${round}: export ${exported.seconds.toFixed(1)} s, peak RSS ${exported.maxRssMb.toFixed(0)} MB`);
+          duckDbCopies = await runDuckDbCopies();
+        }
         if (round === rounds) seedsFull = await runSeedsSample(database, 10_000_000);
       } else {
         const freeze = which === "baseline-freeze";
@@ -225,5 +275,18 @@ const lines = [
   `peak RSS ${importerRss.toFixed(0)} MB (target < 500 MB)`,
   `Command: ${process.execPath} ${cli} import --from ${duckFile} --database-url ${safe(urlFor("<fresh migrated database>"))}`,
 ];
+if (exported !== undefined && duckDbCopies !== undefined) {
+  const rate = (seconds: number) => Math.round(totalRows / seconds).toLocaleString("en-US");
+  lines.push(
+    "",
+    `| the way back: ${totalRows.toLocaleString("en-US")} rows | wall time | rows/s | peak RSS |`,
+    `|---|---:|---:|---:|`,
+    `| export: \`se-letters-db export\` (one snapshot, verification of the file included) | ${exported.seconds.toFixed(1)} s | ${rate(exported.seconds)} | ${exported.maxRssMb.toFixed(0)} MB |`,
+    `| DuckDB \`COPY FROM DATABASE\` of the source file into a new DuckDB file | ${duckDbCopies.database.toFixed(1)} s | ${rate(duckDbCopies.database)} | |`,
+    `| DuckDB \`COPY … TO\` CSV, the four tables | ${duckDbCopies.csv.toFixed(1)} s | ${rate(duckDbCopies.csv)} | |`,
+    "",
+    `export / DuckDB COPY FROM DATABASE = ${(exported.seconds / duckDbCopies.database).toFixed(1)}; export / COPY TO CSV = ${(exported.seconds / duckDbCopies.csv).toFixed(1)}`,
+  );
+}
 console.log(lines.join("\n"));
 if (process.env.BENCH_KEEP_DATA !== "1") rmSync(join(work, "baseline.sql"), { force: true });
