@@ -1,7 +1,7 @@
 import { defineConfig } from "tsup";
 
 // Every benchmark, bundled with the package's sources into bench-dist/ (gitignored) and run with node:
-// `npm run bench:import` (with the CLI it times), `bench:search`, `bench:load`, `bench:soak`. One build, so no
+// `npm run bench:import` (with the CLI it times), `bench:search`, `bench:pages`, `bench:load`, `bench:soak`. One build, so no
 // benchmark's build cleans another's output. Packages stay external. Not part of the library build.
 export default defineConfig({
   entry: {
@@ -9,6 +9,7 @@ export default defineConfig({
     cli: "src/cli/main.ts",
     "search/search": "bench/search/search-main.ts",
     "search/load": "bench/search/load-main.ts",
+    "search/pages": "bench/search/pages-main.ts",
     "search/soak": "bench/search/soak-main.ts",
   },
   outDir: "bench-dist",
