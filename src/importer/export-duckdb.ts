@@ -55,7 +55,13 @@ async function writeSnapshot(run: ExportRun): Promise<void> {
     try {
       const starts = Object.fromEntries(IMPORT_TABLES.map((table) => [table, (sizes.get(table)?.maxId ?? 0) + 1]));
       await connection.run(sourceSchemaSql("JSON", starts));
-      const { mappings, problems } = mapColumns(await readDuckDbColumns(connection), databaseColumns, []);
+      const shape = await readDuckDbColumns(connection);
+      const missing = [...shape].flatMap(([table, columns]) =>
+        databaseColumns.has(table)
+          ? columns.filter((column) => !databaseColumns.get(table)?.some((into) => into.name === column.name)).map((column) => `the database has no column ${table}.${column.name}`)
+          : [`the database has no table ${table}: run se-letters-db migrate first`],
+      );
+      const { mappings, problems } = missing.length > 0 ? { mappings: [], problems: missing } : mapColumns(shape, databaseColumns, []);
       if (problems.length > 0) throw new ExportFailedError(options.to, `the database does not fit the pipeline's DuckDB shape: ${problems.join("; ")}`, undefined);
       run.mappings = mappings;
       for (const mapping of mappings) {

@@ -7,9 +7,11 @@ import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { compareDuckDbFiles } from "../../src/importer/compare-duckdb-files.ts";
 import { createSampleLettersDuckDb, exportToDuckDb, importDuckDb, verifyImport } from "../../src/importer/index.ts";
+import { migrate } from "../../src/migrate/migrate.ts";
 import { useBundledEntry } from "../support/bundle-entry.ts";
 import { createDuckDbFile, insertLetter, useScratchFolder } from "../support/duckdb-files.ts";
 import { JSON_DOCUMENTS, REALS, TEXTS, TIMESTAMPS } from "../support/fidelity-values.ts";
+import { databaseUrlFor } from "../support/database-url-for.ts";
 import { useTestDatabase } from "../support/test-database.ts";
 
 const database = useTestDatabase();
@@ -188,5 +190,39 @@ describe("exportToDuckDb", () => {
     expect(summary.outcome).toBe("exported");
     expect((await compareDuckDbFiles(source, target)).identical).toBe(true);
     expect(readdirSync(dirname(target)).filter((name) => name.includes(basename(target)))).toEqual([basename(target)]);
+  });
+
+  it("a failed export (the session ended while writing; a database that does not fit) leaves neither the target nor a temporary file", async () => {
+    const source = scratch.path("fail-source.duckdb");
+    await createSampleLettersDuckDb(source, { letters: 2000, productsPerLetter: 3, debugStepsPerLetter: 1 });
+    await importFresh(source);
+    const target = scratch.path("failed.duckdb");
+    const leftovers = () => readdirSync(dirname(target)).filter((name) => name.includes(basename(target)));
+    let terminated: Promise<unknown> | undefined;
+    const failure = await exportToDuckDb({
+      to: target,
+      databaseUrl: database.url,
+      env: {},
+      batchRows: 100,
+      onProgress(progress) {
+        if (terminated === undefined && progress.phase === "load" && progress.table === "letter_products") {
+          terminated = database.sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE '%import' AND pid <> pg_backend_pid()");
+        }
+      },
+    }).catch((error: unknown) => error);
+    await terminated;
+    expect(failure).toMatchObject({ code: "EXPORT_FAILED" });
+    expect(leftovers()).toEqual([]);
+
+    const unfit = databaseUrlFor(database.adminUrl, await database.createEmptyDatabase());
+    await migrate({ databaseUrl: unfit, env: {} });
+    const client = new pg.Client({ connectionString: unfit });
+    await client.connect();
+    await client.query("ALTER TABLE letter_products DROP COLUMN product_line").finally(() => client.end());
+    await expect(exportToDuckDb({ to: target, databaseUrl: unfit, env: {} })).rejects.toMatchObject({
+      code: "EXPORT_FAILED",
+      message: expect.stringContaining("the database has no column letter_products.product_line"),
+    });
+    expect(leftovers()).toEqual([]);
   });
 });

@@ -32,7 +32,7 @@ describe("se-letters-db conventions (the built CLI)", () => {
   it("--help alone prints every command's usage, exit 0", async () => {
     const { code, out } = await cli("--help");
     expect(code).toBe(0);
-    for (const command of ["migrate", "status", "roles", "import", "verify", "demo"]) expect(out.join("\n")).toContain(`se-letters-db ${command}`);
+    for (const command of ["migrate", "status", "roles", "import", "verify", "export", "rehearse", "demo"]) expect(out.join("\n")).toContain(`se-letters-db ${command}`);
   });
 
   it("usage errors are one line on stderr naming the problem and where help is, exit 2, nothing on stdout", async () => {
@@ -59,9 +59,9 @@ describe("se-letters-db conventions (the built CLI)", () => {
     expect(configuration.out.join("") + configuration.err.join("")).not.toContain("Hunter2-secret");
   });
 
-  it("import and verify need a target: with no database setting and no --embedded, one line and exit 2", async () => {
-    for (const command of ["import", "verify"]) {
-      const { code, out, err } = await cli(command, "--from", "letters.duckdb");
+  it("import, verify and export need a target: with no database setting and no --embedded, one line and exit 2", async () => {
+    for (const [command, flag] of [["import", "--from"], ["verify", "--from"], ["export", "--to"]] as const) {
+      const { code, out, err } = await cli(command, flag, "letters.duckdb");
       expect({ code, out }).toEqual({ code: 2, out: [] });
       expect(err).toEqual([`${command} needs a target database: --database-url URL, DATABASE_URL or the DB_* variables, or --embedded for a rehearsal on an embedded PostgreSQL (see se-letters-db ${command} --help)`]);
     }
