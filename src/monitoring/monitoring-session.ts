@@ -59,8 +59,7 @@ export async function withMonitoringSession<T>(pool: pg.Pool, statementTimeoutMs
           return result;
         } catch (error) {
           await client.query(`ROLLBACK TO SAVEPOINT ${savepoint}`);
-          const mapped = mapDatabaseError(error);
-          problems.push({ section: name, message: mapped instanceof Error ? mapped.message : String(mapped) });
+          problems.push({ section: name, message: sectionFailure(error, statementTimeoutMs) });
           return fallback;
         }
       },
@@ -75,4 +74,15 @@ export async function withMonitoringSession<T>(pool: pg.Pool, statementTimeoutMs
     // A connection whose transaction may still be open is not handed back to the pool.
     client.release(broken === undefined ? undefined : (broken as Error));
   }
+}
+
+/** Why a section failed, in the report's terms: its own time bound, or the package error's message. */
+function sectionFailure(error: unknown, statementTimeoutMs: number): string {
+  const sqlState = (error as { code?: unknown }).code;
+  if (sqlState === "57014" || sqlState === "55P03") {
+    return `not read within ${statementTimeoutMs} ms (SQLSTATE ${sqlState}, ${sqlState === "55P03" ? "lock_timeout" : "statement_timeout"}): ` +
+      "a lock held on one of its relations (an ALTER TABLE, a VACUUM FULL) or a busy server";
+  }
+  const mapped = mapDatabaseError(error);
+  return mapped instanceof Error ? mapped.message : String(mapped);
 }
