@@ -84,7 +84,9 @@ export async function createSampleLettersDuckDb(path: string, options: SampleLet
   const instance = await DuckDBInstance.create(path);
   const connection = await instance.connect();
   try {
-    await connection.run(sourceSchemaSql(options.jsonType ?? "JSON"));
+    // Each id sequence starts after the ids written below, as the pipeline's would be after writing them.
+    const starts = { letters: letters + 1, letter_products: letters * products + 1, letter_product_matches: letters * products + 1, processing_debug: letters * steps + 1 };
+    await connection.run(sourceSchemaSql(options.jsonType ?? "JSON", starts));
     await connection.run(`
 INSERT INTO letters
 SELECT i AS id,
@@ -138,9 +140,6 @@ SELECT (l - 1) * ${steps} + s, l, ${stepNames}[1 + (s - 1) % 4],
   'step ' || s || ' of letter ' || l,
   CASE WHEN l % 40 = 0 AND s = ${steps} THEN 'validation failed: confidence below threshold' ELSE NULL END
 FROM range(1, ${letters + 1}) a(l), range(1, ${steps + 1}) b(s);`);
-    for (const table of ["letters", "letter_products", "letter_product_matches", "processing_debug"]) {
-      await connection.run(`SELECT setval('${table}_id_seq', (SELECT coalesce(max(id), 0) + 1 FROM ${table}))`).catch(() => undefined);
-    }
   } finally {
     connection.closeSync();
     instance.closeSync();
