@@ -20,7 +20,7 @@ describe("se-letters-db stats and check conventions (the built CLI)", () => {
     expect(stats.out.join("\n")).not.toMatch(/se-letters-db (check|import|migrate)/);
 
     const check = (await cli("check", "-h")).out.join("\n");
-    for (const [flag, value] of [["max-connection-use", "0.8"], ["max-idle-in-transaction-seconds", "300"], ["max-lock-wait-seconds", "5"], ["max-transaction-id-age", "1000000000"]]) {
+    for (const [flag, value] of [["max-connection-use", "0.8"], ["max-idle-in-transaction-seconds", "300"], ["max-lock-wait-seconds", "5"], ["max-transaction-id-age", "1000000000"]] as const) {
       expect(check).toMatch(new RegExp(`^ +--${flag} +${value.replace(".", "\\.")}$`, "m"));
     }
     expect(check).toContain("Exit codes: 0 no breach, 1 a threshold breached (or the server unreachable), 2 wrong usage.");

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { HealthReport } from "../../src/client/health-check.ts";
 import { CHECK_DEFAULTS, resolveCheckThresholds } from "../../src/monitoring/check-thresholds.ts";
 import type { DatabaseReport } from "../../src/monitoring/database-report.ts";
+import type { TableStatistics } from "../../src/monitoring/table-statistics.ts";
 import { checkNotices, thresholdBreaches } from "../../src/monitoring/threshold-breaches.ts";
 
 const NOW = new Date("2026-11-30T12:00:00Z");
@@ -54,11 +55,11 @@ describe("thresholdBreaches", () => {
   });
 
   it("dead rows: only with enough of them, over the ratio, and no vacuum within the grace period", () => {
-    const table = {
+    const table: TableStatistics = {
       schema: "public", name: "letters", liveRows: 6_000, deadRows: 4_000, deadRatio: 0.4, totalBytes: 1, tableBytes: 1, indexBytes: 0, toastBytes: 0,
       lastVacuum: null, lastAutovacuum: "2026-11-29T11:00:00.000Z", lastAnalyze: null, lastAutoanalyze: null, seqScans: 0, indexScans: 0,
     };
-    const dead = (changes: Partial<typeof table>) => thresholdBreaches(report({ tables: [{ ...table, ...changes }] }), healthy, limits, NOW).map((breach) => breach.message);
+    const dead = (changes: Partial<TableStatistics>) => thresholdBreaches(report({ tables: [{ ...table, ...changes }] }), healthy, limits, NOW).map((breach) => breach.message);
     expect(dead({})).toEqual(["letters: 4000 dead rows, 40.0% of the table (> 20.0%), last vacuumed 90000 s ago"]);
     expect(dead({ lastVacuum: "2026-11-30T00:00:00.000Z" })).toEqual([]);
     expect(dead({ deadRows: 999, liveRows: 100, deadRatio: 0.9 })).toEqual([]);
