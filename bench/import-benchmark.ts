@@ -58,6 +58,11 @@ async function checkpoint(): Promise<void> {
   await withAdmin((client) => client.query("CHECKPOINT"));
 }
 
+/** The CSV copy of `table` for this letter count (a run with another count must not reuse it). */
+function csvFileOf(table: string): string {
+  return join(work, `${table}-${letters}.csv`);
+}
+
 function columnsOf(table: string): string[] {
   return JSON.parse(readFileSync(join(work, `${table}.columns.json`), "utf8")) as string[];
 }
@@ -74,7 +79,7 @@ async function prepareSource(): Promise<number> {
   let total = 0;
   try {
     for (const table of IMPORT_TABLES) {
-      const csv = join(work, `${table}.csv`);
+      const csv = csvFileOf(table);
       if (!existsSync(csv)) await connection.run(`COPY ${table} TO '${csv}' (FORMAT csv, HEADER false)`);
       const columns = (await connection.runAndReadAll(`SELECT column_name FROM duckdb_columns() WHERE table_name = '${table}' ORDER BY column_index`)).getRowsJS().map((row) => String(row[0]));
       writeFileSync(join(work, `${table}.columns.json`), JSON.stringify(columns));
@@ -115,7 +120,7 @@ async function runPsqlBaseline(database: string, freeze = false): Promise<number
     "BEGIN;",
     ...Object.entries(settings).map(([name, value]) => `SET LOCAL ${name} = '${value}';`),
     ...(freeze ? [`TRUNCATE ${IMPORT_TABLES.join(", ")};`] : []),
-    ...IMPORT_TABLES.map((table) => `\\copy ${table} (${columnsOf(table).join(", ")}) FROM '${join(work, `${table}.csv`)}' (FORMAT csv${freeze ? ", FREEZE" : ""})`),
+    ...IMPORT_TABLES.map((table) => `\\copy ${table} (${columnsOf(table).join(", ")}) FROM '${csvFileOf(table)}' (FORMAT csv${freeze ? ", FREEZE" : ""})`),
     ...structures.map((structure) => `${structure.create};`),
     "COMMIT;",
   ].join("\n");
