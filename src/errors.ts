@@ -25,6 +25,10 @@ export const DATABASE_ERROR_CODES = Object.freeze([
   "WRITE_OUTCOME_UNKNOWN",
   "TRANSACTION_CONFLICT",
   "EMBEDDED_POSTGRES_FAILED",
+  "CATALOGUE_SOURCE_INVALID",
+  "CATALOGUE_LOCKED",
+  "CATALOGUE_NOT_SYNCED",
+  "CATALOGUE_SYNC_REFUSED",
 ] as const);
 
 /** One of {@link DATABASE_ERROR_CODES}. */
@@ -268,6 +272,91 @@ export class UniqueConflictError extends DatabaseError {
     super("UNIQUE_CONFLICT", `Unique constraint ${constraint === undefined ? "" : `"${constraint}" `}violated`, options);
     this.constraint = constraint;
     this.table = table;
+  }
+}
+
+/** Why a catalogue file cannot be used: see {@link CatalogueSourceError}. */
+export type CatalogueSourceProblem = "missing-file" | "not-duckdb" | "missing-table" | "missing-column" | "unusable-column" | "duckdb-unavailable";
+
+/**
+ * The IBcatalogue file cannot be used: it does not exist, is not a DuckDB database, lacks the catalogue
+ * table or a configured column, or `@duckdb/node-api` is not installed. `problem` says which.
+ */
+export class CatalogueSourceError extends DatabaseError {
+  /** The DuckDB file named by the caller. */
+  readonly file: string;
+  /** Which problem it is. */
+  readonly problem: CatalogueSourceProblem;
+
+  constructor(file: string, problem: CatalogueSourceProblem, detail: string, options?: { cause?: unknown }) {
+    super("CATALOGUE_SOURCE_INVALID", `Cannot use the catalogue ${file}: ${detail}`, options);
+    this.file = file;
+    this.problem = problem;
+  }
+}
+
+/**
+ * Another process holds the catalogue file open for writing (DuckDB then lets no other process open it), and
+ * it was still held after `attempts` tries over `waitedMs`. Nothing was read.
+ */
+export class CatalogueLockedError extends DatabaseError {
+  /** The DuckDB file named by the caller. */
+  readonly file: string;
+  /** How many times opening it was tried. */
+  readonly attempts: number;
+  /** How long it was tried, in milliseconds. */
+  readonly waitedMs: number;
+
+  constructor(file: string, attempts: number, waitedMs: number, options?: { cause?: unknown }) {
+    super(
+      "CATALOGUE_LOCKED",
+      `Cannot open the catalogue ${file}: another process holds it open for writing (still after ${attempts} attempts over ${waitedMs} ms). ` +
+        "Wait for it to finish, read a copy of the file, or read the catalogue from PostgreSQL (se-letters-db catalogue sync).",
+      options,
+    );
+    this.file = file;
+    this.attempts = attempts;
+    this.waitedMs = waitedMs;
+  }
+}
+
+/** The PostgreSQL copy of the catalogue does not exist (or was not made by a sync): run `se-letters-db catalogue sync` first. */
+export class CatalogueNotSyncedError extends DatabaseError {
+  /** The PostgreSQL table looked for. */
+  readonly table: string;
+
+  constructor(table: string, detail: string) {
+    super("CATALOGUE_NOT_SYNCED", `No catalogue in PostgreSQL table ${table}: ${detail}. Run \`se-letters-db catalogue sync --from FILE.duckdb\` first.`);
+    this.table = table;
+  }
+}
+
+/**
+ * A catalogue sync refused the file: its identifier column has NULLs or duplicated values, and the caller did
+ * not say how to treat them (`onNull`, `onDuplicate`). Nothing was written: the previous copy is untouched.
+ */
+export class CatalogueSyncRefusedError extends DatabaseError {
+  /** The DuckDB file named by the caller. */
+  readonly file: string;
+  /** Rows whose identifier is NULL. */
+  readonly nullIdentifiers: number;
+  /** Rows beyond the first for each identifier that occurs more than once. */
+  readonly duplicateRows: number;
+  /** Up to 5 identifiers that occur more than once. */
+  readonly duplicateExamples: readonly string[];
+
+  constructor(file: string, nullIdentifiers: number, duplicateRows: number, duplicateExamples: readonly string[]) {
+    const problems = [
+      ...(nullIdentifiers > 0 ? [`${nullIdentifiers} rows have no identifier (use --on-null skip, onNull: "skip")`] : []),
+      ...(duplicateRows > 0
+        ? [`${duplicateRows} rows repeat an identifier, e.g. ${duplicateExamples.map((id) => JSON.stringify(id)).join(", ")} (use --on-duplicate first|last, onDuplicate)`]
+        : []),
+    ];
+    super("CATALOGUE_SYNC_REFUSED", `Refused to sync the catalogue ${file}: ${problems.join("; ")}. Nothing was written.`);
+    this.file = file;
+    this.nullIdentifiers = nullIdentifiers;
+    this.duplicateRows = duplicateRows;
+    this.duplicateExamples = Object.freeze([...duplicateExamples]);
   }
 }
 

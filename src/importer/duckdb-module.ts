@@ -36,26 +36,29 @@ let loaded: DuckDbModule | undefined;
 
 /**
  * Loads `@duckdb/node-api` for reading or writing `file`, after checking that it is installed and of the
- * supported line.
+ * supported line. `failure` makes the error thrown when it cannot (the catalogue throws its own).
  *
- * @throws {ImportSourceError} naming the package and the supported versions when it is missing, of another
- *   line, or cannot load (for example no native binding for this platform).
+ * @throws {ImportSourceError} (or `failure`'s error) naming the package and the supported versions when it is
+ *   missing, of another line, or cannot load (for example no native binding for this platform).
  */
-export async function loadDuckDb(file: string): Promise<DuckDbModule> {
+export async function loadDuckDb(
+  file: string,
+  failure: (problem: string, cause?: unknown) => Error = (problem, cause) => new ImportSourceError(file, [problem], cause === undefined ? undefined : { cause }),
+): Promise<DuckDbModule> {
   if (loaded !== undefined) return loaded;
   let version: string;
   try {
     version = (createRequire(import.meta.url)(`${PACKAGE}/package.json`) as { version: string }).version;
   } catch (error) {
-    throw new ImportSourceError(file, [`the optional package ${PACKAGE} is not installed; ${supported}: ${installHint}`], { cause: error });
+    throw failure(`the optional package ${PACKAGE} is not installed; ${supported}: ${installHint}`, error);
   }
   const problem = duckDbVersionProblem(version);
-  if (problem !== undefined) throw new ImportSourceError(file, [problem]);
+  if (problem !== undefined) throw failure(problem);
   try {
     loaded = await import("@duckdb/node-api");
   } catch (error) {
     const reason = (error instanceof Error ? error.message : String(error)).split("\n")[0];
-    throw new ImportSourceError(file, [`${PACKAGE} ${version} is installed but cannot be loaded (${reason}); ${supported}`], { cause: error });
+    throw failure(`${PACKAGE} ${version} is installed but cannot be loaded (${reason}); ${supported}`, error);
   }
   return loaded;
 }

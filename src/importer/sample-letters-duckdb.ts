@@ -1,5 +1,6 @@
 import { loadDuckDb, type SUPPORTED_DUCKDB } from "./duckdb-module.ts";
 import type { ImportTable } from "./import-tables.ts";
+import { SAMPLE_PRODUCTS, WITHDRAWN_SAMPLE_IDENTIFIERS } from "./sample-products.ts";
 
 /** Options of {@link createSampleLettersDuckDb}. */
 export interface SampleLettersOptions {
@@ -61,11 +62,13 @@ const RANGES = [
 ];
 const PRODUCT_LINES = ["PPIBS", "IDPAS", "IDIBS", "PSIBS", "SPIBS", "DPIBS"];
 const STEPS = ["pdf_ocr", "grok_extraction", "product_matching", "validation"];
+const sqlList = (values: readonly string[]): string => `[${values.map((value) => `'${value}'`).join(", ")}]`;
 
 /**
  * Writes a realistic SE Letters DuckDB file at `path` (which must not exist): letters with titles, paths
- * and hashes, skewed range labels, rare product identifiers, catalogue matches, debug steps, and JSON
- * documents. Values are derived from the row number, so the same options give the same data.
+ * and hashes, skewed range labels, rare product identifiers, catalogue matches (Schneider references of the
+ * sample catalogue, one in 17 a withdrawn reference it lacks), debug steps, and JSON documents. Values are
+ * derived from the row number, so the same options give the same data.
  *
  * @throws {ImportSourceError} when `@duckdb/node-api` is missing or not of the supported line ({@link SUPPORTED_DUCKDB}).
  */
@@ -125,7 +128,9 @@ SELECT (l - 1) * ${products} + p AS id, l,
 FROM range(1, ${letters + 1}) a(l), range(1, ${products + 1}) b(p);`);
     await connection.run(`
 INSERT INTO letter_product_matches
-SELECT id, letter_id, id, 'IB-' || upper(substr(md5(id::VARCHAR || 'ib'), 1, 10)),
+SELECT id, letter_id, id,
+  CASE WHEN id % 17 = 0 THEN ${sqlList(WITHDRAWN_SAMPLE_IDENTIFIERS)}[1 + (hash(id, 'wd') % ${WITHDRAWN_SAMPLE_IDENTIFIERS.length})::INTEGER]
+       ELSE ${sqlList(SAMPLE_PRODUCTS.map((product) => product.identifier))}[1 + (hash(id, 'ib') % ${SAMPLE_PRODUCTS.length})::INTEGER] END,
   (0.5 + (hash(id, 'mc') % 500) / 1000.0)::REAL,
   CASE WHEN id % 3 = 0 THEN 'range match' ELSE 'exact identifier' END,
   ((hash(id, 't') % 1000) / 1000.0)::REAL, ((hash(id, 'n') % 1000) / 1000.0)::REAL, ((hash(id, 'l') % 1000) / 1000.0)::REAL,

@@ -29,7 +29,8 @@ const PRODUCT_COLUMNS = {
   validationStatus: "validation_status",
 } as const satisfies Record<keyof LetterProduct, string>;
 
-const MATCH_COLUMNS = {
+/** Each field of a match and its column (also read by the catalogue's enrichment). */
+export const MATCH_COLUMNS = {
   id: "id",
   letterId: "letter_id",
   letterProductId: "letter_product_id",

@@ -11,7 +11,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ["migrate"],
   ["client"],
   ["letters", "roles", "importer"],
-  ["monitoring"],
+  ["monitoring", "catalogue"],
   ["index.ts"],
   ["cli"],
 ];
