@@ -33,17 +33,19 @@ const LIBRARY = "pg_stat_statements";
 
 /**
  * Reads the `limit` slowest and most time-consuming statements of this database. Asks first whether the
- * extension is created here and its library preloaded; when either is missing, says how to enable it
- * instead of failing (PostgreSQL 13+ column names).
+ * extension is created here and its library preloaded (`shared_preload_libraries` is visible only to
+ * superusers and `pg_read_all_settings`, e.g. `pg_monitor`; otherwise the view is tried, in a savepoint);
+ * when either is missing, says how to enable it instead of failing (PostgreSQL 13+ column names).
  */
 export async function readStatementStatistics(query: MonitoringQuery, limit: number): Promise<StatementStatistics> {
-  const [state] = await query<{ preload: string; schema: string | null }>(
-    `SELECT current_setting('shared_preload_libraries') AS preload,
+  const [state] = await query<{ preload: string | null; schema: string | null }>(
+    `SELECT (SELECT setting FROM pg_settings WHERE name = 'shared_preload_libraries') AS preload,
             (SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = '${LIBRARY}') AS schema`,
   );
-  const loaded = (state?.preload ?? "").split(",").some((name) => name.trim().replace(/^"|"$/g, "") === LIBRARY);
+  const preload = state?.preload ?? null;
+  const loaded = preload === null ? null : preload.split(",").some((name) => name.trim().replace(/^"|"$/g, "") === LIBRARY);
   const schema = state?.schema ?? null;
-  if (!loaded || schema === null) return { available: false, note: enableNote(loaded, schema !== null) };
+  if (loaded === false || schema === null) return { available: false, note: enableNote(loaded, schema !== null) };
   const view = `"${schema.replaceAll('"', '""')}".${LIBRARY}`;
   const top = async (order: string) =>
     (
@@ -54,13 +56,26 @@ export async function readStatementStatistics(query: MonitoringQuery, limit: num
         [limit],
       )
     ).map((row) => ({ query: reportedStatementText(row.query) ?? "", calls: row.calls, meanMs: row.mean_ms, totalMs: row.total_ms, rows: row.rows }));
-  return { available: true, slowest: await top("mean_exec_time"), mostTime: await top("total_exec_time") };
+  await query("SAVEPOINT statements_probe");
+  let slowest: StatementFigures[];
+  try {
+    slowest = await top("mean_exec_time");
+  } catch (error) {
+    // 55000: "pg_stat_statements must be loaded via shared_preload_libraries" (the setting was not visible).
+    if ((error as { code?: unknown }).code !== "55000") throw error;
+    await query("ROLLBACK TO SAVEPOINT statements_probe");
+    return { available: false, note: enableNote(false, true) };
+  }
+  return { available: true, slowest, mostTime: await top("total_exec_time") };
 }
 
-function enableNote(loaded: boolean, created: boolean): string {
+/** The one line saying what to do; `loaded` is `null` when the role may not read shared_preload_libraries. */
+function enableNote(loaded: boolean | null, created: boolean): string {
+  const preload = `add ${LIBRARY} to shared_preload_libraries in postgresql.conf and restart the server`;
   const steps = [
-    ...(loaded ? [] : [`add ${LIBRARY} to shared_preload_libraries in postgresql.conf and restart the server`]),
+    ...(loaded === false ? [preload] : []),
     ...(created ? [] : [`run CREATE EXTENSION ${LIBRARY} in this database`]),
   ];
-  return `Statement statistics are off: ${steps.join(", then ")}.`;
+  const unknown = loaded === null ? ` (and ${preload}, if it is not there: this role may not read that setting)` : "";
+  return `Statement statistics are off: ${steps.join(", then ")}${unknown}.`;
 }

@@ -122,6 +122,33 @@ describe("getDatabaseReport and checkDatabase", () => {
     expect(vacuumed.checks["dead-rows"]).toBe("ok");
   });
 
+  it("a role without pg_monitor gets the report without problems; statement statistics created but not preloaded give the note, whether or not the role may read shared_preload_libraries", async ({ db }) => {
+    const role = `monitor_plain_${database.name.slice(-10)}`;
+    await database.sql(`CREATE ROLE ${role} LOGIN PASSWORD 'plain-pw'; CREATE EXTENSION IF NOT EXISTS pg_stat_statements`);
+    try {
+      const asSuperuser = await getDatabaseReport(db);
+      expect(asSuperuser.statements).toEqual({ available: false, note: "Statement statistics are off: add pg_stat_statements to shared_preload_libraries in postgresql.conf and restart the server." });
+
+      const url = new URL(database.url);
+      url.username = role;
+      url.password = "plain-pw";
+      const plain = await database.connect({ databaseUrl: url.toString() });
+      try {
+        const report = await getDatabaseReport(plain);
+        expect(report.problems).toEqual([]);
+        expect(report.tables.map((table) => table.name)).toContain("letters");
+        // This role may not read the setting: the view itself was tried, and refused (SQLSTATE 55000), in a savepoint.
+        expect((await plain.pool.query("SELECT count(*)::int AS n FROM pg_settings WHERE name = 'shared_preload_libraries'")).rows).toEqual([{ n: 0 }]);
+        expect(report.statements).toEqual(asSuperuser.statements);
+        expect((await checkDatabase(plain)).checks.report).toBe("ok");
+      } finally {
+        await plain.close();
+      }
+    } finally {
+      await database.sql(`DROP EXTENSION pg_stat_statements; DROP ROLE ${role}`);
+    }
+  });
+
   const migrations = mkdtempSync(join(tmpdir(), "se-letters-monitor-migrations-"));
   afterAll(() => rmSync(migrations, { recursive: true, force: true }));
 
