@@ -8,7 +8,8 @@ export const STATEMENT_TEXT_LIMIT = 500;
  */
 export function reportedStatementText(text: string | null): string | null {
   if (text === null) return null;
-  const masked = text.replace(/(password\s*)(E?'(?:[^']|'')*'?)/gi, "$1'***'");
+  // A backslash is taken as an escape even outside E'' strings: at worst more is masked than the literal.
+  const masked = text.replace(/(password\s*)(E?'(?:[^'\\]|''|\\[\s\S])*'?)/gi, "$1'***'");
   const folded = masked.replace(/\s+/g, " ").trim();
   return folded.length > STATEMENT_TEXT_LIMIT ? `${folded.slice(0, STATEMENT_TEXT_LIMIT - 1)}…` : folded;
 }
