@@ -11,6 +11,7 @@ type ThresholdName = keyof typeof CHECK_DEFAULTS;
 const flagOf = (name: string) => name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
 const THRESHOLD_NAMES = Object.keys(CHECK_DEFAULTS) as ThresholdName[];
 
+/** The usage text of `se-letters-db check`: every threshold flag with its default, and the exit codes. */
 export const CHECK_USAGE = `Usage:
   se-letters-db check [--database-url URL] [--migrations-dir DIR] [--thresholds FILE.json] [--THRESHOLD VALUE]...
                       [--schema NAME] [--statement-timeout MS] [--json] [--quiet]

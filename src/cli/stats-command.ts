@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { UsageError, EXIT } from "./usage-error.ts";
 
+/** The usage text of `se-letters-db stats`. */
 export const STATS_USAGE = `Usage:
   se-letters-db stats [--database-url URL] [--schema NAME] [--statement-timeout MS] [--json]
       Prints the database's health figures, read-only: connections (by state and application, against
