@@ -1,7 +1,10 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import parsePrometheusTextFormat, { type ParsedFamily } from "parse-prometheus-text-format";
 import { describe, expect } from "vitest";
 import { LetterRepository } from "../../src/letters/letter-repository.ts";
 import { renderDatabaseMetrics } from "../../src/monitoring/database-metrics.ts";
+import { PROMETHEUS_CONTENT_TYPE } from "../../src/monitoring/prometheus-text.ts";
 import { createRepositoryMetrics } from "../../src/monitoring/repository-metrics.ts";
 import { databaseTest } from "../support/database-fixtures.ts";
 import { useTestDatabase } from "../support/test-database.ts";
@@ -88,6 +91,29 @@ describe("renderDatabaseMetrics", () => {
     expect(counts.at(-1)).toBe(2);
     expect(value(untyped.get("se_letters_db_repository_call_duration_seconds_count"), { operation: "search" })).toBe(2);
     expect(value(untyped.get("se_letters_db_repository_call_duration_seconds_sum"), { operation: "search" })).toBeGreaterThan(0);
+  });
+
+  it("served on /metrics as the README shows, a scrape gets the text with Prometheus' content type", async ({ db }) => {
+    const repositoryMetrics = createRepositoryMetrics();
+    const letters = new LetterRepository(db.prisma, { observer: repositoryMetrics.observer });
+    // The README's handler:
+    const server = createServer(async (request, response) => {
+      if (request.url !== "/metrics") return void response.writeHead(404).end();
+      response.writeHead(200, { "content-type": PROMETHEUS_CONTENT_TYPE });
+      response.end(await renderDatabaseMetrics(db, { repositoryMetrics }));
+    });
+    await new Promise<void>((resolveListen) => server.listen(0, "127.0.0.1", resolveListen));
+    try {
+      await letters.search({ limit: 1 });
+      const scrape = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`);
+      expect(scrape.status).toBe(200);
+      expect(scrape.headers.get("content-type")).toBe("text/plain; version=0.0.4; charset=utf-8");
+      const parsed = families(await scrape.text());
+      expect(value(parsed.get("se_letters_db_up"))).toBe(1);
+      expect(value(parsed.get("se_letters_db_repository_calls_total"), { operation: "search", outcome: "ok" })).toBe(1);
+    } finally {
+      await new Promise((resolveClose) => server.close(resolveClose));
+    }
   });
 
   it("a server that cannot be reached: se_letters_db_up 0, the pool and repository figures still there, nothing thrown", async () => {
