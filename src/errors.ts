@@ -6,6 +6,7 @@
 export const DATABASE_ERROR_CODES = Object.freeze([
   "CONFIGURATION_INVALID",
   "DATABASE_UNAVAILABLE",
+  "DIRECT_CONNECTION_REQUIRED",
   "MIGRATIONS_NOT_FOUND",
   "MIGRATION_FAILED",
   "MIGRATION_PREVIOUSLY_FAILED",
@@ -76,6 +77,27 @@ export class DatabaseUnavailableError extends DatabaseError {
   constructor(target: string, reason: string, options?: { cause?: unknown }) {
     super("DATABASE_UNAVAILABLE", `Cannot reach PostgreSQL at ${target}: ${reason}`, options);
     this.target = target;
+  }
+}
+
+/**
+ * A migration, import or export was pointed at a connection pooler (PgBouncer): it needs one session of
+ * its own for its whole run (a session advisory lock, COPY, a snapshot), which a transaction-mode pooler
+ * does not keep. Give it a direct URL: `DIRECT_DATABASE_URL`, or `--database-url`.
+ */
+export class DirectConnectionRequiredError extends DatabaseError {
+  /** `user@host:port/database` of the pooler. */
+  readonly target: string;
+  /** What needed the direct connection, e.g. `migrate`. */
+  readonly work: string;
+
+  constructor(target: string, work: string, reason: string) {
+    super(
+      "DIRECT_CONNECTION_REQUIRED",
+      `${work} needs a direct connection to PostgreSQL, but ${target} ${reason}: set DIRECT_DATABASE_URL (or --database-url) to the server itself, not the pooler`,
+    );
+    this.target = target;
+    this.work = work;
   }
 }
 

@@ -15,6 +15,8 @@
  */
 export { checkDatabaseHealth, type HealthReport } from "./client/health-check.ts";
 export { connectDatabase, type ConnectOptions, type DatabaseClient } from "./client/database-client.ts";
+export { onPrimary } from "./client/read-routing.ts";
+export type { ReadCounts, ReadReplicaStatus, ReplicaState } from "./client/replica-set.ts";
 export { stderrLogger, type DatabaseLogger, type LogEntry, type LogLevel } from "./client/database-logger.ts";
 export {
   DATABASE_DEFAULTS,
@@ -31,6 +33,7 @@ export {
   DATABASE_ERROR_CODES,
   DatabaseError,
   DatabaseUnavailableError,
+  DirectConnectionRequiredError,
   ForeignKeyViolationError,
   InsufficientPrivilegeError,
   isDatabaseError,
@@ -75,6 +78,7 @@ export { createRoles, READONLY_ROLE, rolesSqlFile, SERVICE_ROLE, type CreateRole
 export { Prisma, PrismaClient } from "./generated/prisma/client.ts";
 export type { Letter, LetterProduct, LetterProductMatch, ProcessingDebug } from "./generated/prisma/client.ts";
 export { LetterRepository, type LetterRepositoryClient } from "./letters/letter-repository.ts";
+export type { ExtendedPrismaClient } from "./letters/extended-client.ts";
 export type { LetterRepositoryOptions, RepositoryCall, RepositoryObserver } from "./letters/repository-observer.ts";
 export { jsonValueSchema, type JsonValue } from "./letters/json-value.ts";
 export {

@@ -9,6 +9,11 @@ import { poolConfigFor } from "../connection/pool-config.ts";
 import { preparedStatementName } from "../connection/prepared-statement.ts";
 import { PooledPgClient } from "./pooled-pg-client.ts";
 import { safeErrorReason } from "../connection/safe-error-reason.ts";
+import { isRefusedStartupParameter } from "../connection/pooler-detection.ts";
+import { onPrimary } from "./read-routing.ts";
+import type { ReadCounts, ReadReplicaStatus } from "./replica-set.ts";
+import { RoutingPool } from "./routing-pool.ts";
+import { openReplicas, poolerModeIfDetected } from "./replica-pools.ts";
 
 /** Prisma needs a number for its transaction timeout: a day stands for "no bound" (`queryTimeoutMs` 0). */
 const UNBOUNDED_TRANSACTION_MS = 86_400_000;
@@ -50,7 +55,20 @@ export interface DatabaseClient {
   readonly pool: pg.Pool;
   /** The resolved configuration (its password is not enumerable). */
   readonly config: DatabaseConfig;
-  /** Disconnects Prisma and ends the pool (a pool given in `pool` stays open). Safe to call more than once. */
+  /**
+   * Runs `work` with every statement on the primary, the repository's reads included: read-your-writes for
+   * one call or a scope. Without replicas it just runs `work`.
+   *
+   * @example
+   * await letters.setStatus(id, "processed");
+   * const letter = await db.primaryScope(() => letters.getById(id)); // sees "processed"
+   */
+  primaryScope<T>(work: () => T): T;
+  /** Each replica's state, measured lag and read counts; empty without replicas. */
+  replicaStatus(): ReadReplicaStatus[];
+  /** Where the repository's reads outside transactions went: replicas or the primary. Both 0 without replicas. */
+  readCounts(): ReadCounts;
+  /** Disconnects Prisma and ends the pool and the replicas' pools (a pool given in `pool` stays open). Safe to call more than once. */
   close(): Promise<void>;
 }
 
@@ -70,16 +88,10 @@ export interface DatabaseClient {
  */
 export async function connectDatabase(options: ConnectOptions = {}): Promise<DatabaseClient> {
   const given = options.pool;
-  const config = given === undefined ? resolveDatabaseConfig(options) : await configOfGivenPool(given, options);
+  let config = given === undefined ? resolveDatabaseConfig(options) : await configOfGivenPool(given, options);
   const target = describeDatabaseTarget(config);
-  const pool =
-    given ??
-    new pg.Pool({
-      ...poolConfigFor(config),
-      ...(config.queryTimeoutMs > 0 ? { query_timeout: config.queryTimeoutMs } : {}),
-      Client: PooledPgClient,
-    });
   const logger = options.logger ?? stderrLogger;
+  let pool = given ?? openPool(config);
   const onPoolError =
     options.onPoolError ??
     ((error: Error) =>
@@ -94,11 +106,27 @@ export async function connectDatabase(options: ConnectOptions = {}): Promise<Dat
   if (given === undefined) {
     try {
       await pool.query("SELECT 1");
+      // A pooler it was not told of may have dropped the startup options (TimeZone=UTC): start over in pooler mode.
+      const pooled = await poolerModeIfDetected(pool, config);
+      if (pooled !== undefined) {
+        logger({ level: "info", message: "connected through a connection pooler: pgbouncer mode (prepared statements off, UTC set per connection)", fields: { target } });
+        await pool.end();
+        config = pooled;
+        pool = openPool(config);
+        pool.on("error", onPoolError);
+        await pool.query("SELECT 1");
+      }
     } catch (error) {
       await pool.end().catch(() => undefined);
-      throw new DatabaseUnavailableError(target, safeErrorReason(error, config.password), { cause: error });
+      const reason = safeErrorReason(error, config.password);
+      throw new DatabaseUnavailableError(
+        target,
+        isRefusedStartupParameter(error) ? `${reason} (a PgBouncer: add pgbouncer=true to the URL, or set DB_PGBOUNCER=true)` : reason,
+        { cause: error },
+      );
     }
   }
+  const replicas = given === undefined && config.replicas.length > 0 ? await openReplicas(pool as RoutingPool, config, logger, onPoolError) : undefined;
 
   // The adapter's type asks for a name for every statement, but it passes the result to node-postgres as
   // `name`, where undefined means an unnamed statement: only the marked statements are prepared (tested).
@@ -114,20 +142,34 @@ export async function connectDatabase(options: ConnectOptions = {}): Promise<Dat
   };
   const prisma = new PrismaClient({ adapter, transactionOptions, ...(options.prismaLog === undefined ? {} : { log: options.prismaLog }) });
   let closing: Promise<void> | undefined;
+  const frozenConfig = config;
   return Object.freeze({
     prisma,
     pool,
-    config,
+    config: frozenConfig,
+    primaryScope: onPrimary,
+    replicaStatus: () => replicas?.status() ?? [],
+    readCounts: () => replicas?.readCounts() ?? { replica: 0, primary: 0 },
     close(): Promise<void> {
       closing ??= (async () => {
         try {
           await prisma.$disconnect();
         } finally {
+          await replicas?.close();
           if (given === undefined) await pool.end();
           else pool.off("error", onPoolError);
         }
       })();
       return closing;
     },
+  });
+}
+
+/** The package's own pool for a configuration: the primary's, which routes reads when replicas are added. */
+function openPool(config: DatabaseConfig): RoutingPool {
+  return new RoutingPool({
+    ...poolConfigFor(config),
+    ...(config.queryTimeoutMs > 0 ? { query_timeout: config.queryTimeoutMs } : {}),
+    Client: PooledPgClient,
   });
 }

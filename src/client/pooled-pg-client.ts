@@ -1,4 +1,5 @@
 import pg from "pg";
+import type { SessionSetup } from "../connection/pool-config.ts";
 
 const READ_TIMEOUT_MESSAGE = "Query read timeout";
 const NOT_QUERYABLE_MESSAGE = "Client has encountered a connection error and is not queryable";
@@ -15,15 +16,33 @@ const NOT_QUERYABLE_MESSAGE = "Client has encountered a connection error and is 
  *   query but keeps the connection, whose next statements would queue behind the unanswered one, and a
  *   client in a transaction is handed back to the pool without an error, so a stalled connection could
  *   serve the next caller. Closed instead, it fails its queued statements at once and the pool drops it.
+ * - With `timeZoneBySet` (behind PgBouncer) it sets `TimeZone` to UTC by `SET` once connected, before the
+ *   pool hands it out, instead of by the startup `options` that PgBouncer refuses.
  */
 export class PooledPgClient extends pg.Client {
   #connectionError: Error | undefined;
+  readonly #timeZoneBySet: boolean;
 
-  constructor(config?: string | pg.ClientConfig) {
+  constructor(config?: string | (pg.ClientConfig & SessionSetup)) {
     super(config);
+    this.#timeZoneBySet = typeof config === "object" && config.timeZoneBySet === true;
     this.on("error", (error: Error) => {
       this.#connectionError ??= error;
     });
+  }
+
+  // node-postgres's pool connects with a callback; a promise is returned otherwise, as node-postgres does.
+  override connect(callback?: (...args: any[]) => void): any {
+    if (!this.#timeZoneBySet) return (super.connect as (cb?: unknown) => unknown).call(this, callback);
+    const connected = super.connect().then(async () => {
+      await super.query("SET TimeZone TO 'UTC'");
+    });
+    if (callback === undefined) return connected;
+    connected.then(
+      () => callback(null, this),
+      (error: Error) => callback(error),
+    );
+    return undefined;
   }
 
   // The one signature stands for node-postgres's overloads: arguments and result pass through unchanged.

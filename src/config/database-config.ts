@@ -1,5 +1,6 @@
 import { ConfigurationError, type ConfigurationIssue } from "../errors.ts";
 import { parseDatabaseUrl } from "./database-url.ts";
+import { parseReplicaUrls, splitReplicaUrls } from "./replica-config.ts";
 import { checkServerOptions } from "./server-options.ts";
 import { SSL_MODES, type SslMode } from "./ssl-mode.ts";
 import { resolveTlsFiles, type TlsFiles } from "./tls-files.ts";
@@ -91,10 +92,42 @@ export interface DatabaseOptions {
    * the full client; never in a caller's transaction) runs as a named prepared statement, parsed and
    * planned once per connection. Turn off behind a connection pooler in transaction mode that does
    * not track prepared statements (PgBouncer with `max_prepared_statements = 0`, its default before
-   * 1.24). Overrides `DB_PREPARED_STATEMENTS` (`true` or `false`) and the URL's `pgbouncer=true`
-   * (Prisma's), which turns them off. Defaults to `true`.
+   * 1.24). Overrides `DB_PREPARED_STATEMENTS` (`true` or `false`). Defaults to `true`, or `false` with
+   * {@link pgbouncer} (set `true` there only for PgBouncer 1.21 or later with `max_prepared_statements`).
    */
   preparedStatements?: boolean;
+  /**
+   * The server is reached through PgBouncer (or another pooler) in transaction mode. Then no startup
+   * parameter but the user, database and `application_name` is sent (PgBouncer before 1.20 refuses the
+   * others): `TimeZone=UTC` is set by `SET` on each new connection, which PgBouncer tracks and restores
+   * on every server connection it hands this client; the package's statement and idle-in-transaction
+   * timeouts are not sent (set them on the role: `ALTER ROLE … SET statement_timeout = '60s'`; the
+   * client's `queryTimeoutMs` still applies); `serverOptions` is refused; prepared statements are off
+   * unless {@link preparedStatements} says otherwise. Migrations and imports refuse to run through a
+   * pooler: give them `DIRECT_DATABASE_URL`. `connectDatabase` also detects a pooler it was not told
+   * of and behaves the same. Overrides `DB_PGBOUNCER` (`true` or `false`) and the URL's `pgbouncer`
+   * (Prisma's). Defaults to `false`.
+   */
+  pgbouncer?: boolean;
+  /**
+   * URLs of streaming-replication read replicas of the primary, each `postgresql://user:password@host:port/database`
+   * (user, password and database default to the primary's; every other setting is the primary's).
+   * `connectDatabase` sends the repository's reads outside transactions to one of them. Overrides
+   * `DATABASE_REPLICA_URLS` (comma-separated). Defaults to none: every query goes to the primary.
+   */
+  replicas?: readonly string[];
+  /**
+   * Largest replay lag, in milliseconds, at which a replica still serves reads: a replica further
+   * behind, as measured from PostgreSQL (its replayed WAL position against the primary's), is skipped
+   * until it catches up. Overrides `DB_REPLICA_MAX_LAG` (seconds). Defaults to `1000`.
+   */
+  maxReplicaLagMs?: number;
+  /**
+   * How often each replica's lag and health are measured, in milliseconds. A read on a replica is at
+   * most {@link maxReplicaLagMs} stale, counting the time since the last measurement. Overrides
+   * `DB_REPLICA_CHECK_INTERVAL` (seconds). Defaults to `250`.
+   */
+  replicaCheckIntervalMs?: number;
   /** Where environment variables are read from. Defaults to `process.env`. */
   env?: Readonly<Record<string, string | undefined>>;
 }
@@ -128,6 +161,12 @@ export interface DatabaseConfig {
   /** The caller's server options (without the forced `-c TimeZone=UTC`), when given. */
   readonly serverOptions: string | undefined;
   readonly preparedStatements: boolean;
+  /** Reached through a transaction-mode pooler: see {@link DatabaseOptions.pgbouncer}. */
+  readonly pgbouncer: boolean;
+  /** One configuration per read replica: the primary's, with the replica's server, and no replicas of its own. */
+  readonly replicas: readonly DatabaseConfig[];
+  readonly maxReplicaLagMs: number;
+  readonly replicaCheckIntervalMs: number;
 }
 
 /** Every default in one place. */
@@ -143,6 +182,9 @@ export const DATABASE_DEFAULTS = Object.freeze({
   sslMode: "disable" as SslMode,
   applicationName: "se-letters-db",
   preparedStatements: true,
+  pgbouncer: false,
+  maxReplicaLagMs: 1_000,
+  replicaCheckIntervalMs: 250,
 });
 
 const MAX_POOL_SIZE = 1000;
@@ -219,7 +261,22 @@ export function resolveDatabaseConfig(options: DatabaseOptions = {}): DatabaseCo
   const preparedStatements =
     options.preparedStatements !== undefined
       ? checkBoolean(options.preparedStatements, "preparedStatements", issues)
-      : parseBooleanVariable(fromEnv("DB_PREPARED_STATEMENTS"), "DB_PREPARED_STATEMENTS", issues) ?? fromUrl?.preparedStatements;
+      : parseBooleanVariable(fromEnv("DB_PREPARED_STATEMENTS"), "DB_PREPARED_STATEMENTS", issues);
+  const pgbouncer =
+    options.pgbouncer !== undefined
+      ? checkBoolean(options.pgbouncer, "pgbouncer", issues)
+      : parseBooleanVariable(fromEnv("DB_PGBOUNCER"), "DB_PGBOUNCER", issues) ?? fromUrl?.pgbouncer;
+  if (pgbouncer === true && serverOptions !== undefined) {
+    issues.push({
+      variable: options.serverOptions !== undefined ? "serverOptions" : urlSource,
+      message: "sets server options, which PgBouncer in transaction mode cannot carry (pgbouncer is on): set them on the role instead (ALTER ROLE … SET …)",
+    });
+  }
+  const replicaSource = options.replicas !== undefined ? "replicas" : "DATABASE_REPLICA_URLS";
+  const replicaUrls = options.replicas ?? splitReplicaUrls(fromEnv("DATABASE_REPLICA_URLS") ?? "");
+  const replicaTargets = parseReplicaUrls(replicaUrls, replicaSource, issues);
+  const maxReplicaLagMs = timeoutMs(options.maxReplicaLagMs, "maxReplicaLagMs", "DB_REPLICA_MAX_LAG", true);
+  const replicaCheckIntervalMs = timeoutMs(options.replicaCheckIntervalMs, "replicaCheckIntervalMs", "DB_REPLICA_CHECK_INTERVAL", false);
 
   if (issues.length > 0) throw new ConfigurationError(issues);
 
@@ -240,11 +297,33 @@ export function resolveDatabaseConfig(options: DatabaseOptions = {}): DatabaseCo
     sslKey: tls.paths.key,
     applicationName: applicationName ?? DATABASE_DEFAULTS.applicationName,
     serverOptions,
-    preparedStatements: preparedStatements ?? DATABASE_DEFAULTS.preparedStatements,
+    preparedStatements: preparedStatements ?? (pgbouncer === true ? false : DATABASE_DEFAULTS.preparedStatements),
+    pgbouncer: pgbouncer ?? DATABASE_DEFAULTS.pgbouncer,
+    replicas: [] as DatabaseConfig[],
+    maxReplicaLagMs: maxReplicaLagMs ?? DATABASE_DEFAULTS.maxReplicaLagMs,
+    replicaCheckIntervalMs: replicaCheckIntervalMs ?? DATABASE_DEFAULTS.replicaCheckIntervalMs,
   };
-  Object.defineProperty(config, "password", { value: password, enumerable: false });
-  Object.defineProperty(config, "tlsFiles", { value: Object.freeze(tls.files), enumerable: false });
-  return Object.freeze(config) as DatabaseConfig;
+  const secrets = (target: object, secret: string | undefined) => {
+    Object.defineProperty(target, "password", { value: secret, enumerable: false });
+    Object.defineProperty(target, "tlsFiles", { value: Object.freeze(tls.files), enumerable: false });
+  };
+  secrets(config, password);
+  // A replica is the primary's configuration with the replica's server; its pool is told apart in pg_stat_activity.
+  config.replicas = replicaTargets.map((target, index) => {
+    const replica = {
+      ...config,
+      host: target.host,
+      port: target.port ?? config.port,
+      database: target.database ?? config.database,
+      user: target.user ?? config.user,
+      applicationName: `${config.applicationName} replica ${index + 1}`,
+      replicas: [],
+    };
+    secrets(replica, target.user === undefined || target.password !== undefined ? (target.password ?? password) : undefined);
+    return Object.freeze(replica) as unknown as DatabaseConfig;
+  });
+  Object.freeze(config.replicas);
+  return Object.freeze(config) as unknown as DatabaseConfig;
 }
 
 /** The trimmed value of an environment variable; a variable that is unset or blank counts as unset. */

@@ -23,8 +23,8 @@ export interface DatabaseUrlParts {
   connectionTimeoutMs?: number;
   /** `connection_limit` (Prisma). */
   poolSize?: number;
-  /** `pgbouncer=true` (Prisma) turns prepared statements off. */
-  preparedStatements?: boolean;
+  /** `pgbouncer=true` (Prisma): reached through a transaction-mode pooler. */
+  pgbouncer?: boolean;
 }
 
 const EXPECTED = "expected postgresql://user:password@host:port/database";
@@ -139,7 +139,7 @@ export function parseDatabaseUrl(url: string, variable: string, issues: Configur
         break;
       }
       case "pgbouncer":
-        if (value === "true" || value === "false") parts.preparedStatements = value === "false";
+        if (value === "true" || value === "false") parts.pgbouncer = value === "true";
         else issues.push({ variable, message: `has pgbouncer=${JSON.stringify(value)}; must be true or false` });
         break;
       case "schema":

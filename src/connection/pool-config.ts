@@ -3,8 +3,30 @@ import type { DatabaseConfig } from "../config/database-config.ts";
 import { serverOptionsWithForcedSettings } from "../config/server-options.ts";
 import { tlsOptionsFor } from "./tls-options.ts";
 
-/** The `pg.Pool` settings for a configuration: its limits and timeouts, TLS, the server options, and sessions in UTC. */
-export function poolConfigFor(config: DatabaseConfig): pg.PoolConfig {
+/** Settings of the package's own `pg.Client` (see `PooledPgClient`) beyond node-postgres's. */
+export interface SessionSetup {
+  /**
+   * Set `TimeZone` to UTC by a `SET` statement right after connecting, instead of the startup `options`
+   * (which PgBouncer before 1.20 refuses): PgBouncer tracks `TimeZone` per client and restores it on each
+   * server connection it hands out.
+   */
+  readonly timeZoneBySet?: boolean;
+}
+
+/**
+ * The `pg.Pool` settings for a configuration: its limits and timeouts, TLS, the server options, and sessions in UTC.
+ * Through a transaction-mode pooler (`pgbouncer`) only the startup parameters PgBouncer accepts are sent:
+ * no `options`, no statement or idle-in-transaction timeout, and UTC is set by `SET` instead.
+ */
+export function poolConfigFor(config: DatabaseConfig): pg.PoolConfig & SessionSetup {
+  if (config.pgbouncer) {
+    const { statement_timeout: _statement, idle_in_transaction_session_timeout: _idle, options: _options, ...accepted } = directPoolConfigFor(config);
+    return { ...accepted, timeZoneBySet: true };
+  }
+  return directPoolConfigFor(config);
+}
+
+function directPoolConfigFor(config: DatabaseConfig): pg.PoolConfig {
   return {
     host: config.host,
     port: config.port,
@@ -29,6 +51,7 @@ export function poolConfigFor(config: DatabaseConfig): pg.PoolConfig {
  * build or an import's COPY can rightly take minutes; the server's or role's own settings still apply.
  */
 export function maintenanceSessionConfigFor(config: DatabaseConfig): pg.ClientConfig {
-  const { statement_timeout: _statement, idle_in_transaction_session_timeout: _idle, ...session } = poolConfigFor(config);
+  // Always a direct session's settings: maintenance sessions refuse to run through a pooler.
+  const { statement_timeout: _statement, idle_in_transaction_session_timeout: _idle, ...session } = directPoolConfigFor(config);
   return session;
 }

@@ -1,5 +1,6 @@
 import type pg from "pg";
-import { describeDatabaseTarget, resolveDatabaseConfig, type DatabaseOptions } from "../config/database-config.ts";
+import { describeDatabaseTarget, type DatabaseOptions } from "../config/database-config.ts";
+import { resolveDirectDatabaseConfig } from "../config/direct-database-config.ts";
 import { openMaintenanceSession } from "../connection/maintenance-session.ts";
 
 /** One dedicated connection (session in UTC) for a load or a verification, and how to name its server. */
@@ -17,7 +18,7 @@ export interface TargetConnection {
  * @throws {DatabaseUnavailableError} when the server cannot be reached.
  */
 export async function connectTarget(options: DatabaseOptions): Promise<TargetConnection> {
-  const config = resolveDatabaseConfig(options);
+  const config = resolveDirectDatabaseConfig(options);
   const target = describeDatabaseTarget(config);
   const client = await openMaintenanceSession(config, `${config.applicationName} import`);
   return { client, target, password: config.password };

@@ -3,6 +3,8 @@ import type { Prisma, PrismaClient } from "../generated/prisma/client.ts";
 import { decodeCursor } from "./keyset-cursor.ts";
 import { readKeysetPage } from "./keyset-page.ts";
 import { withMappedErrors } from "../map-database-error.ts";
+import type { ExtendedPrismaClient } from "./extended-client.ts";
+import { preferReplica } from "../client/read-routing.ts";
 import { TRANSACTION_ATTEMPTS, readWithRetry, transactionWithRetry, writeOnce } from "./retry-policy.ts";
 import { parseInput } from "./parse-input.ts";
 import { LETTER_COLUMNS, toLetterRecord, type LetterRow } from "./letter-row.ts";
@@ -39,15 +41,18 @@ import type {
   ReplaceResult,
 } from "./letter-types.ts";
 
-/** What a {@link LetterRepository} runs on: the package's Prisma client, or a transaction client of it. */
-export type LetterRepositoryClient = PrismaClient | Prisma.TransactionClient;
+/**
+ * What a {@link LetterRepository} runs on: the package's Prisma client (`connectDatabase().prisma`, with or
+ * without replicas), a transaction client of it, or an extended client (`$extends`) of either.
+ */
+export type LetterRepositoryClient = PrismaClient | Prisma.TransactionClient | ExtendedPrismaClient;
 
 /**
  * Whether `client` is a full Prisma client rather than the transaction client of `prisma.$transaction(async
  * (tx) => …)`. A transaction client lacks `$connect`; it does have `$transaction` in Prisma 7 (nested
  * transactions), so that cannot tell them apart.
  */
-function isFullClient(client: LetterRepositoryClient): client is PrismaClient {
+function isFullClient(client: PrismaClient | Prisma.TransactionClient): client is PrismaClient {
   return "$connect" in client;
 }
 
@@ -86,7 +91,8 @@ const FILE_HASH_LOCK_SPACE = 1_936_027_000;
  * await db.close(); // on shutdown
  */
 export class LetterRepository {
-  readonly #client: LetterRepositoryClient;
+  // An extended client is the same client at run time, its model methods typed anew by its extensions.
+  readonly #client: PrismaClient | Prisma.TransactionClient;
   readonly #offsetWindows: OffsetWindows;
   readonly #observer: RepositoryObserver | undefined;
 
@@ -98,7 +104,7 @@ export class LetterRepository {
    */
   constructor(client: LetterRepositoryClient, options: LetterRepositoryOptions = {}) {
     const { observer, ...windows } = options;
-    this.#client = client;
+    this.#client = client as PrismaClient | Prisma.TransactionClient;
     this.#offsetWindows = resolveOffsetWindows(windows);
     this.#observer = observer;
   }
@@ -358,7 +364,8 @@ export class LetterRepository {
    * transaction died with its connection).
    */
   #read<T>(operation: string, work: (client: Queryable) => Promise<T>): Promise<T> {
-    return this.#observed(operation, () => readWithRetry(() => work(this.#client), isFullClient(this.#client)));
+    // On a client with replicas, a read outside a transaction may go to one (see connectDatabase's `replicas`).
+    return this.#observed(operation, () => preferReplica(() => readWithRetry(() => work(this.#client), isFullClient(this.#client))));
   }
 
   /**

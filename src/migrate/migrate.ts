@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { safeErrorReason } from "../connection/safe-error-reason.ts";
-import { resolveDatabaseConfig, type DatabaseOptions } from "../config/database-config.ts";
+import type { DatabaseOptions } from "../config/database-config.ts";
+import { resolveDirectDatabaseConfig } from "../config/direct-database-config.ts";
 import {
   MigrationChecksumMismatchError,
   MigrationFailedError,
@@ -56,7 +57,7 @@ export interface MigrateResult {
  */
 export async function migrate(options: MigrateOptions = {}): Promise<MigrateResult> {
   const files = readMigrationFiles(options.migrationsDirectory);
-  const config = resolveDatabaseConfig(options);
+  const config = resolveDirectDatabaseConfig(options);
   return withMigrationLock(config, async (client) => {
     await ensureHistoryTable(client);
     const status = compareMigrations(files, await readMigrationHistory(client));

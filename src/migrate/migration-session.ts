@@ -17,7 +17,7 @@ export async function withMigrationLock<T>(
   work: (client: pg.Client) => Promise<T>,
   privileged: PrivilegedWork = MIGRATION_WORK,
 ): Promise<T> {
-  const client = await openMaintenanceSession(config);
+  const client = await openMaintenanceSession(config, config.applicationName, "migrate");
   try {
     await client.query("SELECT pg_advisory_lock($1)", [PRISMA_MIGRATE_ADVISORY_LOCK]);
     try {

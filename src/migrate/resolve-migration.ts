@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { resolveDatabaseConfig, type DatabaseOptions } from "../config/database-config.ts";
+import type { DatabaseOptions } from "../config/database-config.ts";
+import { resolveDirectDatabaseConfig } from "../config/direct-database-config.ts";
 import { MigrationsNotFoundError } from "../errors.ts";
 import { readMigrationFiles } from "./migration-files.ts";
 import { ensureHistoryTable, readMigrationHistory, recordMigrationApplied, recordMigrationRolledBack } from "./migration-history.ts";
@@ -14,7 +15,7 @@ import { withMigrationLock } from "./migration-session.ts";
  * @throws {DatabaseUnavailableError} when PostgreSQL cannot be reached.
  */
 export async function markMigrationRolledBack(name: string, options: DatabaseOptions = {}): Promise<void> {
-  const config = resolveDatabaseConfig(options);
+  const config = resolveDirectDatabaseConfig(options);
   await withMigrationLock(config, async (client) => {
     await ensureHistoryTable(client);
     if ((await recordMigrationRolledBack(client, name)) === 0) {
@@ -34,7 +35,7 @@ export async function markMigrationRolledBack(name: string, options: DatabaseOpt
  * @throws {DatabaseUnavailableError} when PostgreSQL cannot be reached.
  */
 export async function markMigrationApplied(name: string, options: DatabaseOptions & { migrationsDirectory?: string } = {}): Promise<void> {
-  const config = resolveDatabaseConfig(options);
+  const config = resolveDirectDatabaseConfig(options);
   const file = readMigrationFiles(options.migrationsDirectory).find((candidate) => candidate.name === name);
   if (file === undefined) throw new MigrationsNotFoundError(`The migrations folder has no migration named ${name}; nothing was changed.`);
   await withMigrationLock(config, async (client) => {

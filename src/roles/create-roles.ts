@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
-import { resolveDatabaseConfig, type DatabaseOptions } from "../config/database-config.ts";
+import type { DatabaseOptions } from "../config/database-config.ts";
+import { resolveDirectDatabaseConfig } from "../config/direct-database-config.ts";
 import { SchemaNotMigratedError } from "../errors.ts";
 import { packageFile } from "../package-file.ts";
 import type { PrivilegedWork } from "../migrate/insufficient-privilege.ts";
@@ -57,7 +58,7 @@ export function rolesSqlFile(): string {
  */
 export async function createRoles(options: DatabaseOptions = {}): Promise<CreateRolesResult> {
   const sql = readFileSync(rolesSqlFile(), "utf8");
-  const config = resolveDatabaseConfig(options);
+  const config = resolveDirectDatabaseConfig(options);
   return withMigrationLock(
     config,
     async (client) => {

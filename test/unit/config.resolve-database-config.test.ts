@@ -34,6 +34,10 @@ describe("resolveDatabaseConfig", () => {
       applicationName: "se-letters-db",
       serverOptions: undefined,
       preparedStatements: true,
+      pgbouncer: false,
+      replicas: [],
+      maxReplicaLagMs: 1_000,
+      replicaCheckIntervalMs: 250,
     });
     expect(config.tlsFiles).toEqual({});
     expect(config.password).toBeUndefined();
