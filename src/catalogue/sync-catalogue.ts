@@ -162,7 +162,7 @@ async function copyRows(client: pg.Client, source: CatalogueFile, building: stri
       let text = "";
       for (const cells of chunk.getRows()) text += copyTextLine(source.columns, cells);
       rowsRead += chunk.rowCount;
-      settings.onProgress?.({ phase: "load", table: tableName, rowsRead, totalRows, seconds: seconds() });
+      settings.onProgress?.({ phase: "load", table: tableName, rowsRead, imported: rowsRead, rejected: 0, totalRows, seconds: seconds() });
       yield text;
     }
   }

@@ -5,7 +5,15 @@ import type { ProductCatalogue } from "./product-catalogue.ts";
 
 /** Progress of a sync, in the importer's shape (so the CLI's progress printer shows it). */
 export type CatalogueSyncProgress =
-  | { readonly phase: "load"; readonly table: string; readonly rowsRead: number; readonly totalRows: number; readonly seconds: number }
+  | {
+      readonly phase: "load";
+      readonly table: string;
+      readonly rowsRead: number;
+      readonly imported: number;
+      readonly rejected: number;
+      readonly totalRows: number;
+      readonly seconds: number;
+    }
   | { readonly phase: "table-loaded"; readonly table: string; readonly rowsRead: number; readonly imported: number; readonly rejected: number; readonly seconds: number };
 
 /** Options of {@link syncCatalogue}: where PostgreSQL is (as for `connectDatabase`), and the file as for {@link openDuckDbCatalogue}. */

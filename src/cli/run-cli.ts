@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { isDatabaseError } from "../errors.ts";
+import { CATALOGUE_USAGE, runCatalogueCommand } from "./catalogue-command.ts";
 import { DEMO_USAGE, runDemoCommand } from "./demo-command.ts";
 import { EXPORT_USAGE, runExportCommand } from "./export-command.ts";
 import { IMPORT_USAGE, runImportCommand } from "./import-command.ts";
@@ -33,9 +34,11 @@ ${EXPORT_USAGE}
 
 ${REHEARSE_USAGE}
 
+${CATALOGUE_USAGE}
+
 ${DEMO_USAGE}
 
-Exit codes: 0 success, 1 failure (the message says what to do), 2 wrong usage; import, verify, export and rehearse add 3, 4 and 5 (above).`;
+Exit codes: 0 success, 1 failure (the message says what to do), 2 wrong usage; import, verify, export, rehearse and catalogue add 3, 4 and 5 (above).`;
 
 type Command = (args: string[], out: (line: string) => void, err: (line: string) => void) => Promise<number>;
 
@@ -50,6 +53,7 @@ const COMMANDS: Record<string, { readonly run: Command; readonly usage: string }
   verify: { run: runVerifyCommand, usage: VERIFY_USAGE },
   export: { run: runExportCommand, usage: EXPORT_USAGE },
   rehearse: { run: runRehearseCommand, usage: REHEARSE_USAGE },
+  catalogue: { run: runCatalogueCommand, usage: CATALOGUE_USAGE },
   demo: { run: runDemoCommand, usage: DEMO_USAGE },
 };
 
@@ -84,12 +88,12 @@ export async function runCli(argv: string[], out: (line: string) => void, err: (
     return EXIT.ok;
   }
   if (command === undefined) {
-    err("No command given: se-letters-db migrate|status|stats|check|roles|import|verify|export|rehearse|demo (see se-letters-db --help).");
+    err("No command given: se-letters-db migrate|status|stats|check|roles|import|verify|export|rehearse|catalogue|demo (see se-letters-db --help).");
     return EXIT.usage;
   }
   const entry = COMMANDS[command];
   if (entry === undefined) {
-    err(`Unknown command ${JSON.stringify(command)}: se-letters-db migrate|status|stats|check|roles|import|verify|export|rehearse|demo (see se-letters-db --help).`);
+    err(`Unknown command ${JSON.stringify(command)}: se-letters-db migrate|status|stats|check|roles|import|verify|export|rehearse|catalogue|demo (see se-letters-db --help).`);
     return EXIT.usage;
   }
   // With --json, stdout holds JSON whatever happens: a failure is {"error":{"code","message"}} there too.
