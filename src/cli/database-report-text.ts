@@ -2,7 +2,8 @@ import type { SessionSummary } from "../monitoring/connection-activity.ts";
 import type { DatabaseReport } from "../monitoring/database-report.ts";
 import type { StatementFigures } from "../monitoring/statement-statistics.ts";
 import { format } from "./import-progress.ts";
-import { formatBytes, formatPercent, formatSeconds, textTable } from "./text-table.ts";
+import { formatBytes } from "../monitoring/byte-size.ts";
+import { formatPercent, formatSeconds, textTable } from "./text-table.ts";
 
 const RIGHT_FROM_1 = new Set([1, 2, 3, 4, 5, 6, 7, 8, 9]);
 

@@ -12,18 +12,6 @@ export function textTable(header: readonly string[], rows: readonly (readonly st
   return [line(header), ...rows.map(line)];
 }
 
-/** Bytes as PostgreSQL's `pg_size_pretty` shows them: bytes, kB, MB, GB, TB (powers of 1024). */
-export function formatBytes(bytes: number): string {
-  const units = ["bytes", "kB", "MB", "GB", "TB"];
-  let value = bytes;
-  let unit = 0;
-  while (Math.abs(value) >= 10 * 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${Math.round(value)} ${units[unit]}`;
-}
-
 /** A share as a percentage with one decimal, or `-` when unknown. */
 export function formatPercent(share: number | null): string {
   return share === null ? "-" : `${(share * 100).toFixed(1)}%`;

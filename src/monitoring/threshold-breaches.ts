@@ -1,5 +1,6 @@
 import type { HealthReport } from "../client/health-check.ts";
 import type { ResolvedCheckThresholds } from "./check-thresholds.ts";
+import { formatBytes } from "./byte-size.ts";
 import type { DatabaseReport } from "./database-report.ts";
 
 /** The conditions `checkDatabase` evaluates, in the order it reports them. */
@@ -106,6 +107,6 @@ export function checkNotices(report: DatabaseReport): string[] {
   const since = report.database?.statsResetAt ?? null;
   const unused = report.indexes
     .filter((index) => index.unused && !index.unique)
-    .map((index) => `index ${index.name} on ${index.table} (${index.sizeBytes} bytes) has not been used since ${since === null ? "the statistics began" : `the statistics reset at ${since}`}`);
+    .map((index) => `index ${index.name} on ${index.table} (${formatBytes(index.sizeBytes)}) has not been used since ${since === null ? "the statistics began" : `the statistics reset at ${since}`}`);
   return [...unused, ...(report.statements?.available === false ? [report.statements.note] : [])];
 }
