@@ -91,7 +91,7 @@ const FAMILIES: readonly Family[] = [
   },
 ];
 
-/** Every sample product, in catalogue order (about 200). */
+/** Every sample product, in catalogue order (155). */
 export const SAMPLE_PRODUCTS: readonly SampleProduct[] = Object.freeze(
   FAMILIES.flatMap((family) =>
     family.variants.map(([identifier, description]) =>
