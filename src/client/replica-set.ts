@@ -17,17 +17,20 @@ export interface ReadReplicaStatus {
   readonly lagMs: number | null;
   /** The largest lag measured since the client connected, in milliseconds. */
   readonly maxLagSeenMs: number;
-  /** Reads it answered. */
+  /** Read statements it answered (a repository call may send more than one, e.g. a page and its total). */
   readonly reads: number;
-  /** Reads it failed that the primary then answered (the replica was down or cancelled them). */
+  /** Read statements it failed that the primary then answered (the replica was down or cancelled them). */
   readonly fallbacks: number;
 }
 
-/** What {@link DatabaseClient.readCounts} tells: where the repository's reads outside transactions went. */
+/**
+ * What {@link DatabaseClient.readCounts} tells: where the statements of the repository's reads outside
+ * transactions went (a call may send more than one, e.g. a page and its total).
+ */
 export interface ReadCounts {
-  /** Reads answered by a replica. */
+  /** Read statements answered by a replica. */
   readonly replica: number;
-  /** Reads answered by the primary: none qualified, or in a primary scope, or after a replica failed. */
+  /** Read statements answered by the primary because no replica qualified or one failed (reads in a primary scope are not counted). */
   readonly primary: number;
 }
 
