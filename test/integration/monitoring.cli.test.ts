@@ -43,7 +43,12 @@ describe("se-letters-db stats and check", () => {
 
     await database.sql(`CREATE TABLE cli_churn (id int PRIMARY KEY) WITH (autovacuum_enabled = false);
       INSERT INTO cli_churn SELECT generate_series(1, 100); DELETE FROM cli_churn WHERE id <= 50; SELECT pg_stat_force_next_flush()`);
-    await new Promise((resolveDelay) => setTimeout(resolveDelay, 1_500));
+    // The statistics reach shared memory when the deleting backend flushes them: wait until they show.
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const [row] = await database.sql<{ dead: number }>("SELECT n_dead_tup::int AS dead FROM pg_stat_user_tables WHERE relname = 'cli_churn'");
+      if ((row?.dead ?? 0) >= 50) break;
+      await new Promise((resolveDelay) => setTimeout(resolveDelay, 200));
+    }
     const file = scratch.path("thresholds.json");
     writeFileSync(file, JSON.stringify({ minDeadRows: 10, maxDeadRatio: 0.3 }));
     const breached = await cli("check", "--database-url", database.url, ...SHARED_SERVER, "--thresholds", file);
