@@ -15,8 +15,9 @@ async function cli(...args: string[]) {
   return { code, out: out.join("\n"), err: err.join("\n") };
 }
 
-// The server is shared with other test files running at the same time: their connections must not decide these exit codes.
-const SHARED_SERVER = ["--max-connection-use", "1"];
+// The server is shared with other test files running at the same time: their connections, transactions and lock
+// waits (server-wide figures) must not decide these exit codes.
+const SHARED_SERVER = ["--max-connection-use", "1", "--max-transaction-seconds", "3600", "--max-idle-in-transaction-seconds", "3600", "--max-lock-wait-seconds", "3600"];
 
 describe("se-letters-db stats and check", () => {
   it("stats prints the report grouped by topic (exit 0); --json prints the versioned report", async () => {
