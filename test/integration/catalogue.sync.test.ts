@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { describe, expect } from "vitest";
-import { CatalogueLockedError, CatalogueSyncRefusedError, openDuckDbCatalogue, openPostgresCatalogue, syncCatalogue } from "../../src/catalogue/index.ts";
+import { CatalogueLockedError, CatalogueNotSyncedError, CatalogueSyncRefusedError, openDuckDbCatalogue, openPostgresCatalogue, syncCatalogue } from "../../src/catalogue/index.ts";
 import { useBundledEntry } from "../support/bundle-entry.ts";
 import { catalogueRow, createCatalogueFile, insertProducts } from "../support/catalogue-files.ts";
 import { databaseTest } from "../support/database-fixtures.ts";
@@ -82,6 +82,25 @@ describe("syncCatalogue", () => {
     }
     expect(seen).toEqual(new Set(["old", "new"]));
     expect(await database.sql("SELECT count(*)::int AS n FROM pg_class WHERE relname LIKE 'ibcatalogue_products_sync_%'")).toEqual([{ n: 0 }]);
+  });
+
+  it("the PostgreSQL catalogue needs a sync first, and follows a sync that changes the catalogue's columns", async ({ db }) => {
+    await database.sql("DROP TABLE IF EXISTS ibcatalogue_products");
+    await expect(openPostgresCatalogue({ pool: db.pool })).rejects.toBeInstanceOf(CatalogueNotSyncedError);
+    await database.sql("CREATE TABLE ibcatalogue_products (id text)");
+    await expect(openPostgresCatalogue({ pool: db.pool })).rejects.toMatchObject({ code: "CATALOGUE_NOT_SYNCED", message: expect.stringMatching(/not written by a catalogue sync/) });
+    await database.sql("DROP TABLE ibcatalogue_products");
+
+    const before = await createCatalogueFile(scratch.path("columns-before.duckdb"), ["INSERT INTO products VALUES ('LC1D09M7', 'TeSys D', 'contactor')"], "CREATE TABLE products (PRODUCT_IDENTIFIER VARCHAR, RANGE_LABEL VARCHAR, PRODUCT_DESCRIPTION VARCHAR)");
+    const after = await createCatalogueFile(scratch.path("columns-after.duckdb"), ["INSERT INTO products VALUES ('LC1D09M7', 'TeSys D', 'contactor, 9 A', 12.5)"], "CREATE TABLE products (REF VARCHAR, RANGE_LABEL VARCHAR, PRODUCT_DESCRIPTION VARCHAR, PRICE DOUBLE)");
+    await syncCatalogue({ from: before, ...target });
+    const catalogue = await openPostgresCatalogue({ pool: db.pool });
+    expect((await catalogue.findByIdentifiers(["LC1D09M7"])).items[0]!.product).toEqual({ PRODUCT_IDENTIFIER: "LC1D09M7", RANGE_LABEL: "TeSys D", PRODUCT_DESCRIPTION: "contactor" });
+    await syncCatalogue({ from: after, ...target, columns: { identifier: "REF" } });
+    expect((await catalogue.findByIdentifiers(["LC1D09M7"])).items[0]!.product).toEqual({ REF: "LC1D09M7", RANGE_LABEL: "TeSys D", PRODUCT_DESCRIPTION: "contactor, 9 A", PRICE: 12.5 });
+    expect(catalogue.roles.identifier).toBe("REF");
+    expect((await catalogue.search({ term: "9 a" })).map((row) => row.REF)).toEqual(["LC1D09M7"]);
+    await expect(catalogue.findByRange({ rangeLabel: "TeSys D", subrangeLabel: "x" })).rejects.toMatchObject({ code: "CATALOGUE_SOURCE_INVALID", problem: "missing-column" });
   });
 
   it("gives CatalogueLockedError in bounded time when another process holds the file open for writing", async () => {
