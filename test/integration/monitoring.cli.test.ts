@@ -59,7 +59,7 @@ describe("se-letters-db stats and check", () => {
 
     const overridden = await cli("check", "--database-url", database.url, ...SHARED_SERVER, "--thresholds", file, "--max-dead-ratio", "0.6", "--json");
     expect(overridden.code).toBe(0);
-    expect(JSON.parse(overridden.out)).toMatchObject({ version: 1, healthy: true, thresholds: { minDeadRows: 10, maxDeadRatio: 0.6, maxLockWaitSeconds: 5 } });
+    expect(JSON.parse(overridden.out)).toMatchObject({ version: 1, healthy: true, thresholds: { minDeadRows: 10, maxDeadRatio: 0.6, maxLockWaitSeconds: 3600, minCacheHitRatio: 0.95 } });
 
     const quiet = await cli("check", "--database-url", database.url, ...SHARED_SERVER, "--thresholds", file, "--quiet");
     expect(quiet).toMatchObject({ code: 1, out: "BREACH dead-rows cli_churn: cli_churn: 50 dead rows, 50.0% of the table (> 30.0%), never vacuumed" });
