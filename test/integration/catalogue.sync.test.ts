@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { describe, expect } from "vitest";
 import { CatalogueLockedError, CatalogueNotSyncedError, CatalogueSyncRefusedError, openDuckDbCatalogue, openPostgresCatalogue, syncCatalogue } from "../../src/catalogue/index.ts";
+import { createRoles } from "../../src/roles/create-roles.ts";
 import { useBundledEntry } from "../support/bundle-entry.ts";
 import { catalogueRow, createCatalogueFile, insertProducts } from "../support/catalogue-files.ts";
 import { databaseTest } from "../support/database-fixtures.ts";
@@ -101,6 +102,16 @@ describe("syncCatalogue", () => {
     expect(catalogue.roles.identifier).toBe("REF");
     expect((await catalogue.search({ term: "9 a" })).map((row) => row.REF)).toEqual(["LC1D09M7"]);
     await expect(catalogue.findByRange({ rangeLabel: "TeSys D", subrangeLabel: "x" })).rejects.toMatchObject({ code: "CATALOGUE_SOURCE_INVALID", problem: "missing-column" });
+  });
+
+  it("a copy synced by the tables' owner can be read by the service and read-only roles (sql/roles.sql's default privileges)", async () => {
+    await createRoles(target);
+    const file = await createCatalogueFile(scratch.path("roles.duckdb"), [insertProducts(version("granted", 2))]);
+    await syncCatalogue({ from: file, ...target });
+    for (const role of ["se_letters_service", "se_letters_readonly"]) {
+      const [row] = await database.sql(`SET ROLE ${role}; SELECT count(*)::int AS n FROM ibcatalogue_products`);
+      expect({ role, row }).toEqual({ role, row: { n: 2 } });
+    }
   });
 
   it("gives CatalogueLockedError in bounded time when another process holds the file open for writing", async () => {
