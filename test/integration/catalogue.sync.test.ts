@@ -54,8 +54,8 @@ describe("syncCatalogue", () => {
   });
 
   it("replaces the copy atomically while readers query: each answer comes from one complete catalogue", async ({ db }) => {
-    const oldFile = await createCatalogueFile(scratch.path("old.duckdb"), [insertProducts(version("old", 3000))]);
-    const newFile = await createCatalogueFile(scratch.path("new.duckdb"), [insertProducts(version("new", 5000))]);
+    const oldFile = await createCatalogueFile(scratch.path("old.duckdb"), [insertProducts(version("old", 1000))]);
+    const newFile = await createCatalogueFile(scratch.path("new.duckdb"), [insertProducts(version("new", 1500))]);
     await syncCatalogue({ from: oldFile, ...target });
     const catalogue = await openPostgresCatalogue({ pool: db.pool });
     const seen = new Set<string>();
@@ -66,7 +66,7 @@ describe("syncCatalogue", () => {
         const versions = new Set(rows.map((row) => String(row.PRODUCT_DESCRIPTION).split(" ")[0]));
         expect(versions.size).toBe(1);
         const [name] = versions;
-        expect(rows.length).toBe(name === "old" ? 3000 : 5000);
+        expect(rows.length).toBe(name === "old" ? 1000 : 1500);
         seen.add(name!);
       }
     };
@@ -74,8 +74,8 @@ describe("syncCatalogue", () => {
     try {
       await new Promise((resolveDelay) => setTimeout(resolveDelay, 200));
       await syncCatalogue({ from: newFile, ...target });
-      const after = await catalogue.findByIdentifiers(["REF004999"]);
-      expect(after.items[0]!.product?.PRODUCT_DESCRIPTION).toBe("new product 4999");
+      const after = await catalogue.findByIdentifiers(["REF001499"]);
+      expect(after.items[0]!.product?.PRODUCT_DESCRIPTION).toBe("new product 1499");
       await new Promise((resolveDelay) => setTimeout(resolveDelay, 100));
     } finally {
       syncing = false;
