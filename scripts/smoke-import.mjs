@@ -38,6 +38,12 @@ const importer = await import("@se-letters/db/importer");
 if (typeof importer.importDuckDb !== "function") fail("@se-letters/db/importer lacks importDuckDb");
 if (typeof require("@se-letters/db/importer").importDuckDb !== "function") fail("CJS @se-letters/db/importer lacks importDuckDb");
 console.log("@se-letters/db/importer loads (ESM and CJS)");
+const catalogue = await import("@se-letters/db/catalogue");
+if (typeof catalogue.syncCatalogue !== "function" || typeof catalogue.enrichLetterMatches !== "function") fail("@se-letters/db/catalogue lacks syncCatalogue or enrichLetterMatches");
+if (typeof require("@se-letters/db/catalogue").openPostgresCatalogue !== "function") fail("CJS @se-letters/db/catalogue lacks openPostgresCatalogue");
+// DuckDB is loaded when a catalogue file is first opened, not when the entry is imported.
+if (Object.keys(require.cache).some((key) => key.includes("@duckdb/"))) fail("loading @se-letters/db/catalogue loaded DuckDB");
+console.log("@se-letters/db/catalogue loads (ESM and CJS) without loading DuckDB");
 
 const admin = process.env.SMOKE_DATABASE_URL;
 if (admin) {
