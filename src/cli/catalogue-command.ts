@@ -4,6 +4,7 @@ import { cliErrorJson } from "./cli-error-json.ts";
 import { IMPORT_EXIT, noticePrinter, TARGET_OPTIONS, withTargetDatabase } from "./import-command.ts";
 import { UsageError } from "./usage-error.ts";
 
+/** The usage text of `se-letters-db catalogue`, printed by `se-letters-db catalogue --help`. */
 export const CATALOGUE_USAGE = `Usage:
   se-letters-db catalogue sync --from FILE.duckdb [--table T] [--id-column C] [--on-duplicate error|first|last]
                                [--on-null error|skip] [--database-url URL | --embedded] [--json] [--quiet]
