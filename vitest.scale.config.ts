@@ -14,6 +14,17 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       },
+      {
+        // The repository's integration suite, unchanged, with every client going through PgBouncer in
+        // transaction mode (pgbouncer-global-setup.ts provides poolerUrl; useTestDatabase connects there).
+        test: {
+          name: "pgbouncer",
+          include: ["test/integration/letters.*.test.ts", "test/integration/search.*.test.ts"],
+          globalSetup: ["test/support/pgbouncer-global-setup.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
     ],
   },
 });

@@ -11,6 +11,8 @@ declare module "vitest" {
     adminUrl: string;
     /** Name of the migrated template database each test file clones. */
     templateDatabase: string;
+    /** When the suite runs through PgBouncer (pgbouncer-global-setup.ts): its URL, clients connect there. */
+    poolerUrl?: string;
   }
 }
 

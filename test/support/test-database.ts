@@ -6,7 +6,7 @@ import { databaseUrlFor } from "./database-url-for.ts";
 
 /** A database of this test file's own, cloned from the migrated template. */
 export interface TestDatabase {
-  /** Its connection URL. */
+  /** Its connection URL: through PgBouncer (with `pgbouncer=true`) when the suite runs through it (`poolerUrl`). */
   readonly url: string;
   /** Its name. */
   readonly name: string;
@@ -29,7 +29,9 @@ export interface TestDatabase {
 export function useTestDatabase(): TestDatabase {
   const adminUrl = inject("adminUrl");
   const name = `se_letters_test_${randomBytes(5).toString("hex")}`;
-  const url = databaseUrlFor(adminUrl, name);
+  const directUrl = databaseUrlFor(adminUrl, name);
+  const poolerUrl = inject("poolerUrl");
+  const url = poolerUrl === undefined ? directUrl : `${databaseUrlFor(poolerUrl, name)}?pgbouncer=true`;
   const open = new Set<DatabaseClient>();
   const extraDatabases: string[] = [];
 
@@ -61,9 +63,11 @@ export function useTestDatabase(): TestDatabase {
   afterAll(async () => {
     const databases = [name, ...extraDatabases];
     // A backend leaves pg_stat_activity shortly after its client disconnects: poll briefly before judging.
+    // Through PgBouncer the server connections outlive the clients: its own list of clients is judged instead.
     let connections: { datname: string; count: number }[] = [];
     for (let attempt = 0; attempt < 20; attempt++) {
-      connections = await admin(async (client) => {
+      connections = await (poolerUrl === undefined ? admin : poolerAdmin(poolerUrl))(async (client) => {
+        if (poolerUrl !== undefined) return poolerClientsOf(client, databases);
         const result = await client.query<{ datname: string; count: number }>(
           "SELECT datname, count(*)::int AS count FROM pg_stat_activity WHERE datname = ANY($1) GROUP BY datname",
           [databases],
@@ -85,6 +89,8 @@ export function useTestDatabase(): TestDatabase {
     adminUrl,
     async connect(options = {}) {
       const client = await connectDatabase({ databaseUrl: url, env: {}, ...options });
+      // Through PgBouncer, a client that reached the server some other way would make the run prove nothing.
+      if (poolerUrl !== undefined && options.pool === undefined) expect(client.config).toMatchObject({ pgbouncer: true, port: Number(new URL(poolerUrl).port) });
       const close = client.close;
       const tracked: DatabaseClient = Object.freeze({
         ...client,
@@ -97,7 +103,7 @@ export function useTestDatabase(): TestDatabase {
       return tracked;
     },
     async sql(text, values) {
-      const client = new pg.Client({ connectionString: url, options: "-c TimeZone=UTC" });
+      const client = new pg.Client({ connectionString: directUrl, options: "-c TimeZone=UTC" });
       await client.connect();
       try {
         const result: pg.QueryResult | pg.QueryResult[] = await client.query(text, values);
@@ -114,4 +120,25 @@ export function useTestDatabase(): TestDatabase {
       return extra;
     },
   };
+}
+
+/** Runs `work` on PgBouncer's admin console (the `pgbouncer` database of the pooler at `poolerUrl`). */
+function poolerAdmin(poolerUrl: string) {
+  return async <T>(work: (client: pg.Client) => Promise<T>): Promise<T> => {
+    const client = new pg.Client({ connectionString: databaseUrlFor(poolerUrl, "pgbouncer") });
+    await client.connect();
+    try {
+      return await work(client);
+    } finally {
+      await client.end();
+    }
+  };
+}
+
+/** PgBouncer's client connections to `databases` (`SHOW CLIENTS`), counted per database. */
+async function poolerClientsOf(client: pg.Client, databases: readonly string[]): Promise<{ datname: string; count: number }[]> {
+  const { rows } = await client.query<{ database: string }>("SHOW CLIENTS");
+  const counts = new Map<string, number>();
+  for (const row of rows) if (databases.includes(row.database)) counts.set(row.database, (counts.get(row.database) ?? 0) + 1);
+  return [...counts].map(([datname, count]) => ({ datname, count }));
 }
