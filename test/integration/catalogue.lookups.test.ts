@@ -1,6 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { describe, expect } from "vitest";
-import { enrichLetterMatches, enrichLettersMatches, enrichMatches, openDuckDbCatalogue, openPostgresCatalogue, syncCatalogue, type ProductCatalogue } from "../../src/catalogue/index.ts";
+import { createSampleCatalogueDuckDb, enrichLetterMatches, enrichLettersMatches, enrichMatches, openDuckDbCatalogue, openPostgresCatalogue, syncCatalogue, type ProductCatalogue } from "../../src/catalogue/index.ts";
 import { catalogueRow, createCatalogueFile, insertProducts } from "../support/catalogue-files.ts";
 import { databaseTest } from "../support/database-fixtures.ts";
 import { useScratchFolder } from "../support/duckdb-files.ts";
@@ -134,6 +134,26 @@ describe("the IBcatalogue from its DuckDB file and from its PostgreSQL copy", ()
       "ibcatalogue_products_pkey",
       "ibcatalogue_products_range_idx",
     ]);
+  });
+
+  it("syncs a catalogue of many chunks (the sample catalogue, 5,000 products) and answers as the file does", async ({ db }) => {
+    const file = scratch.path("sample-catalogue.duckdb");
+    await createSampleCatalogueDuckDb(file, { products: 5000 });
+    const progress: number[] = [];
+    const summary = await syncCatalogue({ from: file, databaseUrl: database.url, env: {}, onProgress: (event) => event.phase === "load" && progress.push(event.rowsRead) });
+    expect(summary.rows).toBe(5000);
+    expect(progress.length).toBeGreaterThan(1);
+    expect(progress.at(-1)).toBe(5000);
+    const identifiers = [...Array.from({ length: 300 }, (_, index) => `TBU${String(1 + index * 16).padStart(8, "0")}`), "LC1D09M7", "ATV28HU18M2", "METSEPM5110"];
+    const lookups = async (catalogue: ProductCatalogue) => ({
+      byIds: await catalogue.findByIdentifiers(identifiers),
+      range: await catalogue.findByRange({ rangeLabel: "Accutech 7", limit: 10 }),
+      search: await catalogue.search({ term: "flow", limit: 30 }),
+    });
+    const fromFile = await withCatalogue(() => openDuckDbCatalogue({ file }), lookups);
+    expect(fromFile.byIds.missing).toEqual(["ATV28HU18M2"]);
+    expect(fromFile.search).toHaveLength(30);
+    expect(await withCatalogue(() => openPostgresCatalogue({ pool: db.pool }), lookups)).toEqual(fromFile);
   });
 
   it("enriches a letter's matches (one PostgreSQL query, one catalogue query) and a page of letters, marking unknown products missing", async ({ db, letters }) => {
