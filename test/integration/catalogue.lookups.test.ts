@@ -1,6 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { describe, expect } from "vitest";
-import { createSampleCatalogueDuckDb, enrichLetterMatches, enrichLettersMatches, enrichMatches, openDuckDbCatalogue, openPostgresCatalogue, syncCatalogue, type ProductCatalogue } from "../../src/catalogue/index.ts";
+import { createSampleCatalogueDuckDb, enrichLetterMatches, enrichLettersMatches, enrichMatches, openCatalogue, openDuckDbCatalogue, openPostgresCatalogue, syncCatalogue, type ProductCatalogue } from "../../src/catalogue/index.ts";
 import { catalogueRow, createCatalogueFile, insertProducts } from "../support/catalogue-files.ts";
 import { databaseTest } from "../support/database-fixtures.ts";
 import { useScratchFolder } from "../support/duckdb-files.ts";
@@ -124,6 +124,10 @@ describe("the IBcatalogue from its DuckDB file and from its PostgreSQL copy", ()
     expect(summary.durationMs).toBeGreaterThan(0);
     const fromPostgres = await withCatalogue(() => openPostgresCatalogue({ pool: db.pool }), answers);
     expect(fromPostgres).toEqual(fromFile);
+    // openCatalogue picks the source from configuration; the answers do not depend on it.
+    for (const options of [{ source: "postgresql" as const, pool: db.pool }, { source: "duckdb" as const, file }]) {
+      expect(await withCatalogue(() => openCatalogue(options), async (catalogue) => [catalogue.source, await answers(catalogue)])).toEqual([options.source, fromFile]);
+    }
     // The same keys in the same order, too.
     expect(Object.keys(fromPostgres.byIds.items[0]!.product!)).toEqual(Object.keys(fromFile.byIds.items[0]!.product!));
 
