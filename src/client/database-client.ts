@@ -1,7 +1,7 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { resolveDatabaseConfig, describeDatabaseTarget, type DatabaseConfig, type DatabaseOptions } from "../config/database-config.ts";
-import { DatabaseUnavailableError } from "../errors.ts";
+import { ConfigurationError, DatabaseUnavailableError } from "../errors.ts";
 import { PrismaClient, type Prisma } from "../generated/prisma/client.ts";
 import { stderrLogger, type DatabaseLogger } from "./database-logger.ts";
 import { configOfGivenPool } from "./given-pool.ts";
@@ -42,7 +42,8 @@ export interface ConnectOptions extends DatabaseOptions {
    * Its sessions must run with `TimeZone=UTC` (create it with `options: "-c TimeZone=UTC"`; checked at
    * connect). Where and how it connects, its size and its timeouts are its own: the connection settings
    * and the environment are not read, and the package's statement, query and idle-in-transaction timeouts
-   * are not applied. `close()` leaves it open: the service ends it. Defaults to a pool of the package's.
+   * are not applied. `close()` leaves it open: the service ends it. Not with `replicas`. Defaults to a pool
+   * of the package's.
    */
   pool?: pg.Pool;
 }
@@ -88,6 +89,9 @@ export interface DatabaseClient {
  */
 export async function connectDatabase(options: ConnectOptions = {}): Promise<DatabaseClient> {
   const given = options.pool;
+  if (given !== undefined && (options.replicas?.length ?? 0) > 0) {
+    throw new ConfigurationError([{ variable: "replicas", message: "cannot be combined with a given pool: give the primary's connection settings instead of pool" }]);
+  }
   let config = given === undefined ? resolveDatabaseConfig(options) : await configOfGivenPool(given, options);
   const target = describeDatabaseTarget(config);
   const logger = options.logger ?? stderrLogger;

@@ -43,6 +43,17 @@ describe("connectDatabase({ pool }): a service's own pg.Pool", () => {
     }
   });
 
+  it("refuses replicas beside a given pool rather than ignoring them", async () => {
+    const pool = new pg.Pool({ connectionString: database.url, options: "-c TimeZone=UTC", max: 1 });
+    try {
+      const error = await connectDatabase({ pool, replicas: ["postgresql://replica.invalid/letters"] }).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(ConfigurationError);
+      expect((error as Error).message).toContain("replicas: cannot be combined with a given pool");
+    } finally {
+      await pool.end();
+    }
+  });
+
   it("says the given pool's server is unreachable with DatabaseUnavailableError", async () => {
     const pool = new pg.Pool({ host: "127.0.0.1", port: 1, user: "nobody", database: "none", connectionTimeoutMillis: 2_000, max: 1 });
     try {
