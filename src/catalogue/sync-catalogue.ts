@@ -3,7 +3,8 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
-import { describeDatabaseTarget, resolveDatabaseConfig } from "../config/database-config.ts";
+import { describeDatabaseTarget } from "../config/database-config.ts";
+import { resolveDirectDatabaseConfig } from "../config/direct-database-config.ts";
 import { openMaintenanceSession } from "../connection/maintenance-session.ts";
 import { CatalogueSyncRefusedError } from "../errors.ts";
 import { quoteIdentifier } from "../importer/import-tables.ts";
@@ -34,6 +35,8 @@ interface IdentifierCounts {
  *   `onDuplicate` do not say what to do; nothing is written.
  * @throws {CatalogueSourceError}, {@link CatalogueLockedError} as {@link openDuckDbCatalogue}.
  * @throws {ConfigurationError}, {@link DatabaseUnavailableError} when PostgreSQL is not configured or not reachable.
+ * @throws {DirectConnectionRequiredError} when the connection goes through a pooler (PgBouncer): set
+ *   `DIRECT_DATABASE_URL` (read before `DATABASE_URL`) or `databaseUrl` to the server itself.
  * @example
  * const summary = await syncCatalogue({ from: "data/IBcatalogue.duckdb", onDuplicate: "first" });
  * console.log(`${summary.rows} products in ${summary.durationMs} ms`);
@@ -43,7 +46,8 @@ export async function syncCatalogue(options: CatalogueSyncOptions): Promise<Cata
   const onDuplicate = options.onDuplicate ?? SYNC_DEFAULTS.onDuplicate;
   const onNull = options.onNull ?? SYNC_DEFAULTS.onNull;
   const tableName = options.postgresTable ?? CATALOGUE_DEFAULTS.postgresTable;
-  const config = resolveDatabaseConfig(options);
+  // COPY and one transaction need a session of their own: DIRECT_DATABASE_URL first, a pooler refused.
+  const config = resolveDirectDatabaseConfig(options);
   const source = await openCatalogueFile({ ...options, file: options.from });
   try {
     const counts = await countIdentifiers(source);
@@ -52,7 +56,7 @@ export async function syncCatalogue(options: CatalogueSyncOptions): Promise<Cata
     if (refuseNulls || refuseDuplicates) {
       throw new CatalogueSyncRefusedError(source.file, refuseNulls ? counts.nulls : 0, refuseDuplicates ? counts.duplicates : 0, counts.examples);
     }
-    const client = await openMaintenanceSession(config, `${config.applicationName} catalogue sync`);
+    const client = await openMaintenanceSession(config, `${config.applicationName} catalogue sync`, "catalogue sync");
     try {
       const result = await replaceCopy(client, source, tableName, { onDuplicate, onNull, counts, onProgress: options.onProgress, started });
       return Object.freeze({
