@@ -20,6 +20,7 @@ export interface BenchOptions {
 }
 
 const USAGE = `options: --letters N (1000000) --rebuild --duration S (60) --scenario users50,users50deep,users200,saturation
+  (or replica1: 50 users on the bench's own primary alone, then with one streaming replica; builds both)
   --setup ours,seeds --pool-size N (20) --writers N (4) --writer-rate OPS/S per writer (10)
   --step-seconds S (saturation step, 15) --iterations N (bench:search, per operation, 40)
   --prepared-statements true|false (ours, default true)`;

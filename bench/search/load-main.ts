@@ -8,6 +8,7 @@ import { comparisonTable, describeMachine, lockLine } from "./report.ts";
 import { seedsDriver } from "./seeds-driver.ts";
 import { loadBenchData, warmUp } from "./bench-setup.ts";
 import { DEEP_PAGE_MIX, type WorkloadData } from "./workload.ts";
+import { runReplicaScenario } from "./replica-scenario.ts";
 
 // npm run bench:load -- [flags]: the 50-user and 200-user scenarios and the saturation search, on our
 // schema through LetterRepository and on the seeds' schema through the seeds' SQL, same data, same run.
@@ -18,11 +19,16 @@ async function main(): Promise<void> {
   const options = parseBenchOptions(process.argv.slice(2));
   console.log(`command: npm run bench:load${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`);
   for (const line of await describeMachine(options.adminUrl)) console.log(line);
-  const { databases, data } = await loadBenchData(options);
+  // replica1 builds its own primary and replica: the shared server's data sets are loaded only for the others.
+  const { databases, data } = options.scenarios.some((scenario) => scenario !== "replica1")
+    ? await loadBenchData(options)
+    : { databases: [], data: undefined as unknown as WorkloadData };
   console.log(`pipeline: ${options.writers} writers x ${options.writerOpsPerSecond} writes/s; web pool ${options.poolSize} (ours), 20 (seeds)`);
 
   for (const scenario of options.scenarios) {
-    if (scenario === "users50" || scenario === "users200" || scenario === "users50deep") {
+    if (scenario === "replica1") {
+      await runReplicaScenario(options);
+    } else if (scenario === "users50" || scenario === "users200" || scenario === "users50deep") {
       const users = scenario === "users200" ? 200 : 50;
       // users50deep: one request in seven is a deep or last offset page (DEEP_PAGE_MIX).
       const mix = scenario === "users50deep" ? { mix: DEEP_PAGE_MIX } : {};
@@ -59,7 +65,7 @@ async function main(): Promise<void> {
         console.log(`saturation ratio ours/seeds: ${rate(seeds) > 0 ? `x${(rate(ours) / rate(seeds)).toFixed(1)}` : "seeds sustain no step"}`);
       }
     } else {
-      throw new Error(`unknown scenario ${scenario}: users50, users50deep, users200 or saturation`);
+      throw new Error(`unknown scenario ${scenario}: users50, users50deep, users200, saturation or replica1`);
     }
   }
 }

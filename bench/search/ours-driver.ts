@@ -1,4 +1,4 @@
-import { connectDatabase } from "../../src/client/database-client.ts";
+import { connectDatabase, type DatabaseClient } from "../../src/client/database-client.ts";
 import { encodeCursor } from "../../src/letters/keyset-cursor.ts";
 import { LetterRepository } from "../../src/letters/letter-repository.ts";
 import type { Driver } from "./drivers.ts";
@@ -18,17 +18,23 @@ export interface OursOptions {
   preparedStatements: boolean;
   /** Called when an idle pooled connection fails. Defaults to the package's one-line warning on stderr. */
   onPoolError?: (error: Error) => void;
+  /** Read replicas of the web app's client (`replicas` of connectDatabase). Defaults to none. */
+  replicas?: string[];
 }
 
+/** The ours driver, and the web app's client for its read routing figures. */
+export type OursDriver = Driver & { readonly web: DatabaseClient };
+
 /** The package as the web app and the pipeline use it: one client each, a LetterRepository on each. */
-export async function oursDriver(options: OursOptions): Promise<Driver> {
+export async function oursDriver(options: OursOptions): Promise<OursDriver> {
   const common = { databaseUrl: options.url, env: {}, connectionTimeoutMs: 2000, preparedStatements: options.preparedStatements, ...(options.onPoolError ? { onPoolError: options.onPoolError } : {}) };
-  const web = await connectDatabase({ ...common, poolSize: options.poolSize, applicationName: "bench-ours-web" });
+  const web = await connectDatabase({ ...common, poolSize: options.poolSize, applicationName: "bench-ours-web", ...(options.replicas ? { replicas: options.replicas } : {}) });
   const pipeline = await connectDatabase({ ...common, poolSize: options.writerPoolSize, applicationName: "bench-ours-pipeline" });
   const reads = new LetterRepository(web.prisma);
   const writes = new LetterRepository(pipeline.prisma);
   return {
     setup: "ours",
+    web,
     async read(request: ReadRequest) {
       switch (request.kind) {
         case "offset": {

@@ -52,7 +52,7 @@ export async function startReplicatedCluster(password: string): Promise<Replicat
       env: { ...process.env, PGPASSWORD: password },
     });
   };
-  asServer(`${BIN}/pg_basebackup`, ["-D", replicaData, "-R", "-X", "stream", "-h", "localhost", "-p", String(primary.port), "-U", "postgres", "--no-sync"]);
+  asServer(`${BIN}/pg_basebackup`, ["-D", replicaData, "-R", "-X", "stream", "-h", "localhost", "-p", String(primary.port), "-U", "postgres", "--no-sync", "--checkpoint=fast"]);
   const serverOptions = `-p ${replicaPort} -c listen_addresses=localhost -c unix_socket_directories=${replicaSocket} -c fsync=off -c hot_standby=on`;
   const log = join(replicaData, "server.log");
   const pgCtl = (...args: string[]) => asServer(`${BIN}/pg_ctl`, ["-D", replicaData, "-w", "-t", "30", ...args]);
