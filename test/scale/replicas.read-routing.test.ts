@@ -94,6 +94,24 @@ describe("read replicas: a primary and a streaming replica (pg_basebackup -R)", 
     }
   });
 
+  it("keeps writes on the primary when a client's first call was a read (no routing context outlives its call)", async () => {
+    const db = await connectWithReplica();
+    try {
+      const letters = new LetterRepository(db.prisma);
+      expect(await letters.findByFileHash("sha256:first-read")).toEqual([]); // the client's first statement, on the replica
+      expect(db.readCounts().replica).toBe(1);
+      const [seed] = await cluster.sql<{ id: number }>("primary", DATABASE, "INSERT INTO letters (document_name, source_file_path, file_hash) VALUES ('first-read.pdf', '/first-read.pdf', 'sha256:first-read') RETURNING id");
+      // One-statement writes outside a transaction go through the same pool.query path as reads: the
+      // replica would refuse them (read-only), so their success shows they reached the primary.
+      expect((await letters.setStatus(seed!.id, "written")).status).toBe("written");
+      await letters.appendDebugStep(seed!.id, { processingStep: "after-read" });
+      await letters.delete(seed!.id);
+      expect(await cluster.sql("primary", DATABASE, "SELECT 1 FROM letters WHERE id = $1", [seed!.id])).toEqual([]);
+    } finally {
+      await db.close();
+    }
+  });
+
   it("reads what was just written inside primaryScope; with replay paused, reads go to the primary once the lag bound passes", async () => {
     const db = await connectWithReplica();
     try {
