@@ -34,7 +34,7 @@ tarball=$(cd "$(dirname "$tarball")" && pwd)/$(basename "$tarball")
 # The newest DuckDB release the importer was tested with, from the built package.
 duckdb=$(node --input-type=module -e "import { SUPPORTED_DUCKDB } from '$root/dist/importer/index.js'; console.log(SUPPORTED_DUCKDB.tested.at(-1))")
 
-# A consumer project's files: strict TypeScript that imports both entries as ESM and as CJS.
+# A consumer project's files: strict TypeScript that imports the three entries (main, importer, catalogue) as ESM and as CJS.
 write_consumer() {
   local dir=$1
   cat >"$dir/tsconfig.json" <<'JSON'
@@ -56,13 +56,15 @@ JSON
   cat >"$dir/esm.mts" <<'TS'
 import { checkDatabaseHealth, connectDatabase, DatabaseError, isDatabaseError, migrate, PrismaClient, resolveDatabaseConfig, type Letter } from "@se-letters/db";
 import { createSampleLettersDuckDb, importDuckDb, SUPPORTED_DUCKDB, type ImportSummary } from "@se-letters/db/importer";
+import { enrichLetterMatches, openPostgresCatalogue, type EnrichedMatch } from "@se-letters/db/catalogue";
 
 const letter: Pick<Letter, "id" | "documentName"> = { id: 1, documentName: "a.pdf" };
 const summary: ImportSummary | undefined = undefined;
-for (const [name, value] of Object.entries({ checkDatabaseHealth, connectDatabase, DatabaseError, isDatabaseError, migrate, PrismaClient, resolveDatabaseConfig, createSampleLettersDuckDb, importDuckDb })) {
+const enriched: EnrichedMatch[] = [];
+for (const [name, value] of Object.entries({ checkDatabaseHealth, connectDatabase, DatabaseError, isDatabaseError, migrate, PrismaClient, resolveDatabaseConfig, createSampleLettersDuckDb, importDuckDb, enrichLetterMatches, openPostgresCatalogue })) {
   if (typeof value !== "function") throw new Error(`ESM: ${name} is not a function`);
 }
-console.log(`ESM consumer loads both entries (letter ${letter.id}, summary ${String(summary)}, DuckDB ${SUPPORTED_DUCKDB.line})`);
+console.log(`ESM consumer loads the three entries (${enriched.length} matches, letter ${letter.id}, summary ${String(summary)}, DuckDB ${SUPPORTED_DUCKDB.line})`);
 
 // Writes a sample DuckDB file: with @duckdb/node-api missing this must fail with IMPORT_SOURCE_INVALID naming it.
 const file = process.argv[2];
@@ -79,11 +81,12 @@ TS
   cat >"$dir/cjs.cts" <<'TS'
 import { connectDatabase, isDatabaseError, PrismaClient } from "@se-letters/db";
 import { createSampleLettersDuckDb, importDuckDb } from "@se-letters/db/importer";
+import { openPostgresCatalogue } from "@se-letters/db/catalogue";
 
-for (const [name, value] of Object.entries({ connectDatabase, isDatabaseError, PrismaClient, createSampleLettersDuckDb, importDuckDb })) {
+for (const [name, value] of Object.entries({ connectDatabase, isDatabaseError, PrismaClient, createSampleLettersDuckDb, importDuckDb, openPostgresCatalogue })) {
   if (typeof value !== "function") throw new Error(`CJS: ${name} is not a function`);
 }
-console.log("CJS consumer loads both entries");
+console.log("CJS consumer loads the three entries");
 TS
 }
 

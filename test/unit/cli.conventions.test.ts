@@ -32,7 +32,7 @@ describe("se-letters-db conventions (the built CLI)", () => {
   it("--help alone prints every command's usage, exit 0", async () => {
     const { code, out } = await cli("--help");
     expect(code).toBe(0);
-    for (const command of ["migrate", "status", "roles", "import", "verify", "export", "rehearse", "demo"]) expect(out.join("\n")).toContain(`se-letters-db ${command}`);
+    for (const command of ["migrate", "status", "roles", "import", "verify", "export", "rehearse", "stats", "check", "catalogue sync", "demo"]) expect(out.join("\n")).toContain(`se-letters-db ${command}`);
   });
 
   it("usage errors are one line on stderr naming the problem and where help is, exit 2, nothing on stdout", async () => {
