@@ -65,9 +65,12 @@ export interface DatabaseClient {
    * const letter = await db.primaryScope(() => letters.getById(id)); // sees "processed"
    */
   primaryScope<T>(work: () => T): T;
-  /** Each replica's state, measured lag and read counts; empty without replicas. */
+  /** Each replica's state, last measured lag, largest lag seen and read counts; empty without replicas. */
   replicaStatus(): ReadReplicaStatus[];
-  /** Where the repository's reads outside transactions went: replicas or the primary. Both 0 without replicas. */
+  /**
+   * Where the statements of the repository's reads outside transactions and primary scopes went: to a
+   * replica, or to the primary because none qualified or one failed. Both 0 without replicas.
+   */
   readCounts(): ReadCounts;
   /** Disconnects Prisma and ends the pool and the replicas' pools (a pool given in `pool` stays open). Safe to call more than once. */
   close(): Promise<void>;
@@ -76,6 +79,12 @@ export interface DatabaseClient {
 /**
  * Connects to PostgreSQL and returns a ready Prisma client over a `pg` pool with the configured limits.
  * Proves the server is reachable with one query before returning.
+ *
+ * With `replicas` (or `DATABASE_REPLICA_URLS`) the repository's reads outside transactions go to a
+ * replica whose replay lag, measured from PostgreSQL every `replicaCheckIntervalMs`, is within
+ * `maxReplicaLagMs`; writes, transactions, `db.pool` and `db.prisma` used directly stay on the primary.
+ * A read is therefore up to `maxReplicaLagMs` stale: use {@link DatabaseClient.primaryScope} to read
+ * your own writes. Behind PgBouncer in transaction mode set `pgbouncer=true` (or let it be detected).
  *
  * @throws {ConfigurationError} when the configuration is missing or invalid.
  * @throws {DatabaseUnavailableError} when the server cannot be reached or refuses the login.
