@@ -145,17 +145,22 @@ export function needsBoundedWalk(filters: LetterFilters): boolean {
 export const BOUNDED_WALK_ROWS = 2000;
 
 /**
- * A walk of the first `rows` rows of the order from `from`, testing the filter on each: how many rows it
- * read (`walked`, below `rows` when it reached the end) and the ids of matches `skip` to `skip + take`.
+ * The ids of matches `skip` to `skip + take`, found by walking at most the first `rows` rows of the order
+ * from `from` and testing the filter on each. The walk stops as soon as it has them: a page near the start
+ * of a common match set reads a few hundred rows, not `rows`. Fewer than `take` ids means the page is not
+ * within those rows (or the order ended first).
  */
 export function boundedWalkQuery(filters: LetterFilters, from: ReadFrom, skip: number, take: number, rows: number): Prisma.Sql {
   const { column } = SORT_COLUMNS[filters.sortBy];
   const walk = walkDirection(filters, from);
-  return Prisma.sql`WITH walk AS MATERIALIZED (
-      SELECT l.id, (${letterFilterCondition(filters)}) AS hit, row_number() OVER (ORDER BY ${column} ${walk}, l.id ${walk}) AS position
-      FROM letters l ORDER BY ${column} ${walk}, l.id ${walk} LIMIT ${rows})
-    SELECT (SELECT count(*) FROM walk)::int AS walked,
-      ARRAY(SELECT id FROM walk WHERE hit ORDER BY position LIMIT ${take} OFFSET ${skip}) AS ids`;
+  return Prisma.sql`SELECT w.id FROM (
+      SELECT l.id, (${letterFilterCondition(filters)}) AS hit FROM letters l ORDER BY ${column} ${walk}, l.id ${walk} LIMIT ${rows}) AS w
+    WHERE w.hit LIMIT ${take} OFFSET ${skip}`;
+}
+
+/** The planner's estimate of the rows in `letters` (`pg_class.reltuples`; -1 before the first ANALYZE). */
+export function letterRowsEstimateQuery(): Prisma.Sql {
+  return Prisma.sql`SELECT reltuples::float8 AS estimate FROM pg_class WHERE oid = 'letters'::regclass`;
 }
 
 /** The letters of `ids`, in the search's order. */

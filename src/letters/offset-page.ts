@@ -8,6 +8,7 @@ import {
   boundedWalkQuery,
   collectedPageQuery,
   lettersByIdsQuery,
+  letterRowsEstimateQuery,
   needsBoundedWalk,
   offsetPageQuery,
   walksIndexOnly,
@@ -149,9 +150,10 @@ async function readExactPageFromEnd(
 
 /**
  * Rows `skip` to `skip + take` of the order read from `from`. A walk that may have to read the table at
- * random (see `needsBoundedWalk`) reads at most as many rows as collecting every match would cost (see
- * `boundedWalkRows`); when the page is not among them, it is found by collecting and sorting the
- * matches instead, so such a page costs at most about twice the better of the two.
+ * random (see `needsBoundedWalk`) is tried only when the planner's estimates put the page within the
+ * rows it may read (see `boundedWalkRows`), and stops once it has the page; otherwise, or when the page
+ * was not within them, the page is found by collecting and sorting every match instead. So such a page
+ * costs at most about twice the better of the two.
  */
 async function readPageRows(
   client: Queryable,
@@ -162,18 +164,29 @@ async function readPageRows(
   estimate: () => Promise<number>,
 ): Promise<LetterRow[]> {
   if (!needsBoundedWalk(filters)) return client.$queryRaw<LetterRow[]>(offsetPageQuery(filters, from, skip, take));
-  const rows = boundedWalkRows(await estimate());
-  const [walk] = await client.$queryRaw<{ walked: number; ids: number[] }[]>(boundedWalkQuery(filters, from, skip, take, rows));
-  const { walked = 0, ids = [] } = walk ?? {};
-  if (ids.length === take || walked < rows) {
-    return ids.length === 0 ? [] : client.$queryRaw<LetterRow[]>(lettersByIdsQuery(filters, ids));
+  const expected = await estimate();
+  const rows = boundedWalkRows(expected);
+  if ((await expectedWalk(client, skip + take, expected)) <= rows) {
+    const walk = await client.$queryRaw<{ id: number }[]>(boundedWalkQuery(filters, from, skip, take, rows));
+    if (walk.length === take) return client.$queryRaw<LetterRow[]>(lettersByIdsQuery(filters, walk.map(({ id }) => id)));
   }
   return client.$queryRaw<LetterRow[]>(collectedPageQuery(filters, from, skip, take));
 }
 
 /**
- * How many rows a bounded walk reads: half the expected matches (a row walked is a random read of the
- * table, about twice what a collected match costs, read in table order), at least `BOUNDED_WALK_ROWS`
+ * How many rows a walk is expected to read to find `matches` matches, at the density the planner expects
+ * (`expectedMatches` of the table's rows); 0 when the table has not been analyzed (then the walk is tried).
+ */
+async function expectedWalk(client: Queryable, matches: number, expectedMatches: number): Promise<number> {
+  const [row] = await client.$queryRaw<{ estimate: number }[]>(letterRowsEstimateQuery());
+  const tableRows = row?.estimate ?? -1;
+  if (!(tableRows > 0) || !Number.isFinite(expectedMatches)) return 0;
+  return expectedMatches <= 0 ? Number.POSITIVE_INFINITY : (matches * tableRows) / expectedMatches;
+}
+
+/**
+ * How many rows a bounded walk reads at most: half the expected matches (a row walked is a random read of
+ * the table, about twice what a collected match costs, read in table order), at least `BOUNDED_WALK_ROWS`
  * (a match set that small is collected in a few ms anyway) and at most ten times that.
  */
 function boundedWalkRows(expectedMatches: number): number {

@@ -275,13 +275,16 @@ describe("plans of deep and last offset pages", () => {
         expect((await letters.search({ query: "Masterpact", sortBy: "documentName", sortOrder })).data).toHaveLength(25);
         expect((await letters.search({ query: "Masterpact", sortBy: "documentName", sortOrder, page: 20 })).data).toHaveLength(25);
       }, windows);
-      const walks = queries.filter((query) => query.text.includes("WITH walk AS MATERIALIZED"));
-      expect(walks).toHaveLength(2);
+      // Page 1 is walked (a walk that stops once it has the page: no Sort, no window over the walked rows);
+      // page 20 is walked only when the estimates put it within the walk's bound.
+      const walks = queries.filter((query) => query.text.includes("AS hit FROM letters l ORDER BY"));
+      expect(walks.length).toBeGreaterThanOrEqual(1);
       for (const nodes of await plansOf(walks)) {
         const limit = nodes.find((node) => node["Node Type"] === "Limit")!;
         expect(nodesOf(limit).map((node) => `${node["Node Type"]}${node["Index Name"] ? ` ${node["Index Name"]}` : ""}`)).toEqual([
           "Limit",
-          "WindowAgg",
+          "Subquery Scan",
+          "Limit",
           "Index Scan idx_letters_document_name_id",
         ]);
       }
