@@ -9,7 +9,8 @@ export const IMPORT_USAGE = `Usage:
   se-letters-db import --from FILE [--database-url URL | --embedded] [--replace] [--on-error stop|skip]
                        [--rejects FILE] [--ignore-column table.column]... [--dry-run] [--no-verify] [--json] [--quiet]
       Copies the four tables of a DuckDB file into PostgreSQL in one transaction, then verifies them
-      before committing. The target is --database-url, else DATABASE_URL, else DB_*; --embedded starts an
+      before committing. The target is --database-url, else DIRECT_DATABASE_URL, else DATABASE_URL, else
+      DB_* (never a pooler such as PgBouncer: set DIRECT_DATABASE_URL to the server); --embedded starts an
       embedded PostgreSQL instead, for a rehearsal. With none of them it stops (exit 2). --quiet prints only
       the summary (or --json's) and errors: no progress, no notices.
       Exit codes: 0 imported and verified (every source row imported or listed in --rejects),
@@ -35,12 +36,12 @@ export function noticePrinter(values: { json: boolean; quiet: boolean }, out: (l
 export const IMPORT_EXIT = Object.freeze({ ...EXIT, badRows: 3, verificationFailed: 4, targetNotEmpty: 5 });
 
 /**
- * True when no database is configured: no --database-url, and neither DATABASE_URL nor any DB_* variable
- * set to something other than blanks (which the configuration ignores too).
+ * True when no database is configured: no --database-url, and neither DIRECT_DATABASE_URL, DATABASE_URL nor
+ * any DB_* variable set to something other than blanks (which the configuration ignores too).
  */
 export function noDatabaseConfigured(databaseUrl: string | undefined, env: NodeJS.ProcessEnv = process.env): boolean {
   const isSet = (name: string): boolean => environmentValue(env, name) !== undefined;
-  return databaseUrl === undefined && !isSet("DATABASE_URL") && !Object.keys(env).some((name) => name.startsWith("DB_") && isSet(name));
+  return databaseUrl === undefined && !isSet("DIRECT_DATABASE_URL") && !isSet("DATABASE_URL") && !Object.keys(env).some((name) => name.startsWith("DB_") && isSet(name));
 }
 
 /**

@@ -11,7 +11,8 @@ export const MIGRATE_USAGE = `Usage:
   se-letters-db migrate resolve --applied NAME [--database-url URL] [--migrations-dir DIR]
       Records a migration as applied without running it (its changes are already in the schema).
 
-The database comes from --database-url, else DATABASE_URL, else DB_HOST, DB_PORT, DB_NAME, DB_USER, DB_PASSWORD.`;
+The database comes from --database-url, else DIRECT_DATABASE_URL (the server itself when DATABASE_URL names
+PgBouncer: migrations refuse a pooler), else DATABASE_URL, else DB_HOST, DB_PORT, DB_NAME, DB_USER, DB_PASSWORD.`;
 
 /** `se-letters-db migrate …`: parses flags and calls the library. */
 export async function runMigrateCommand(args: string[], out: (line: string) => void): Promise<number> {
