@@ -138,6 +138,13 @@ export async function connectDatabase(options: ConnectOptions = {}): Promise<Dat
         { cause: error },
       );
     }
+  } else {
+    // The given pool's sessions are its own, but named prepared statements cannot pass a pooler it goes through.
+    const pooled = await poolerModeIfDetected(given, config).catch(() => undefined);
+    if (pooled !== undefined) {
+      logger({ level: "info", message: "the given pool goes through a connection pooler: prepared statements off", fields: { target } });
+      config = pooled;
+    }
   }
   const replicas = given === undefined && config.replicas.length > 0 ? await openReplicas(pool as RoutingPool, config, logger, onPoolError) : undefined;
 

@@ -160,6 +160,27 @@ describe("PgBouncer 1.18 in transaction mode in front of the primary", () => {
     }
   });
 
+  it("turns prepared statements off for a service's own pool that goes through the pooler", async () => {
+    const pool = new pg.Pool({ connectionString: bouncer.url(DATABASE), max: 40 });
+    // The service's way to run its sessions in UTC through PgBouncer: SET on each new connection (tracked by PgBouncer).
+    pool.on("connect", (client) => void client.query("SET TimeZone TO 'UTC'"));
+    try {
+      const db = await connectDatabase({ pool, logger: () => undefined });
+      try {
+        expect(db.config).toMatchObject({ pgbouncer: true, preparedStatements: false });
+        const letters = new LetterRepository(db.prisma);
+        const stored = await letters.create(letter("own-pool"));
+        // Named statements would be parsed on one server connection and used on another: PgBouncer 1.18 cannot carry them.
+        const reads = await Promise.all(Array.from({ length: 60 }, () => letters.findById(stored.id, { products: true })));
+        expect(reads.every((read) => read?.products.length === 2)).toBe(true);
+      } finally {
+        await db.close();
+      }
+    } finally {
+      await pool.end();
+    }
+  });
+
   it("refuses migrations and imports through the pooler, and runs them over DIRECT_DATABASE_URL", async () => {
     const pooled = `${bouncer.url(DATABASE)}?pgbouncer=true`;
     await expect(migrate({ databaseUrl: pooled, env: {} })).rejects.toMatchObject({ code: "DIRECT_CONNECTION_REQUIRED", work: "migrate" });
