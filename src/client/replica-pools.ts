@@ -11,7 +11,8 @@ import type { RoutingPool } from "./routing-pool.ts";
 const FIRST_MEASUREMENT_WAIT_MS = 2_000;
 
 /**
- * Opens a pool per replica of `config` (each with the primary's limits and timeouts), measures them once
+ * Opens a pool per replica of `config` (each with the primary's limits and timeouts, plus one connection
+ * for the lag measurements, named `… lag check` in `pg_stat_activity`), measures them once
  * (waiting at most {@link FIRST_MEASUREMENT_WAIT_MS}: a replica that is down does not hold up the
  * connect) and makes `primary` route reads to them.
  */
@@ -22,13 +23,12 @@ export async function openReplicas(
   onPoolError: (error: Error) => void,
 ): Promise<ReplicaSet> {
   const members = config.replicas.map((replica) => {
-    const pool = new pg.Pool({
-      ...poolConfigFor(replica),
-      ...(replica.queryTimeoutMs > 0 ? { query_timeout: replica.queryTimeoutMs } : {}),
-      Client: PooledPgClient,
-    });
-    pool.on("error", onPoolError);
-    return { config: replica, pool };
+    const settings = { ...poolConfigFor(replica), ...(replica.queryTimeoutMs > 0 ? { query_timeout: replica.queryTimeoutMs } : {}), Client: PooledPgClient };
+    const pool = new pg.Pool(settings);
+    // One connection of its own for the lag measurements: they never wait behind reads for a pooled connection.
+    const checkPool = new pg.Pool({ ...settings, max: 1, application_name: `${replica.applicationName} lag check` });
+    for (const each of [pool, checkPool]) each.on("error", onPoolError);
+    return { config: replica, pool, checkPool };
   });
   const replicas = new ReplicaSet(primary, members, { maxLagMs: config.maxReplicaLagMs, intervalMs: config.replicaCheckIntervalMs, logger });
   let waited: NodeJS.Timeout | undefined;

@@ -34,10 +34,11 @@ export interface ReadCounts {
   readonly primary: number;
 }
 
-/** One replica: its pool, and what is known of it. */
+/** One replica: its configuration, the pool its reads use, and the one-connection pool its lag is measured on. */
 export interface ReplicaMember {
   readonly config: DatabaseConfig;
   readonly pool: pg.Pool;
+  readonly checkPool: pg.Pool;
 }
 
 interface MemberState {
@@ -146,7 +147,7 @@ export class ReplicaSet {
     this.#closed = true;
     clearTimeout(this.#timer);
     await this.#round;
-    await Promise.all(this.#members.map((member) => member.pool.end().catch(() => undefined)));
+    await Promise.all(this.#members.flatMap((member) => [member.pool, member.checkPool].map((pool) => pool.end().catch(() => undefined))));
   }
 
   #schedule(): void {
@@ -164,7 +165,7 @@ export class ReplicaSet {
       this.#members.map(async (member) => {
         const state = this.#states.get(member)!;
         try {
-          const measurement = await measureReplica(member.pool, position);
+          const measurement = await measureReplica(member.checkPool, position);
           state.measuredAt = measuredAt;
           state.lagMs = measurement.lagMs;
           if (measurement.lagMs !== null) state.maxLagSeenMs = Math.max(state.maxLagSeenMs, measurement.lagMs);

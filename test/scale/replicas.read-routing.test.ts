@@ -77,9 +77,9 @@ describe("read replicas: a primary and a streaming replica (pg_basebackup -R)", 
 
       // Counted per statement: the page and the total of search() are two.
       expect(db.readCounts()).toEqual({ replica: before.replica + 6, primary: before.primary });
-      // Each pool shows itself by application_name: the replica served only the replica pool, whose last
-      // statements were the repository's reads; the primary pool never connected to the replica.
-      expect(await applicationsOn("replica")).toEqual(["se-letters-db replica 1"]);
+      // Each pool shows itself by application_name: the replica served only the replica's read pool, whose
+      // last statements were the repository's reads, and its lag check; the primary pool never connected to it.
+      expect(await applicationsOn("replica")).toEqual(["se-letters-db replica 1", "se-letters-db replica 1 lag check"]);
       expect(await applicationsOn("primary")).toEqual(["se-letters-db"]);
       const replicaStatements = await cluster.sql<{ query: string }>(
         "replica",
