@@ -102,14 +102,40 @@ export function offsetPageQuery(filters: LetterFilters, from: ReadFrom, skip: nu
  * indexes, e.g. the trigram index), then sorting them: costs the size of the match set, whatever the
  * order and the depth. The `OFFSET 0` keeps PostgreSQL from walking the sort index instead.
  */
-export function collectedPageQuery(filters: LetterFilters, from: ReadFrom, skip: number, take: number): Prisma.Sql {
+export function collectedPageQuery(filters: LetterFilters, from: ReadFrom, skip: number, take: number, within: OrderPrefix | null = null): Prisma.Sql {
   const { column } = SORT_COLUMNS[filters.sortBy];
   const walk = walkDirection(filters, from);
+  const prefix = within === null ? Prisma.empty : Prisma.sql` AND ${within}`;
   return pageOfIds(
     filters,
-    Prisma.sql`SELECT m.id FROM (SELECT l.id, ${column} AS sort_value FROM letters l WHERE ${letterFilterCondition(filters)} OFFSET 0) AS m
+    Prisma.sql`SELECT m.id FROM (SELECT l.id, ${column} AS sort_value FROM letters l WHERE ${letterFilterCondition(filters)}${prefix} OFFSET 0) AS m
       ORDER BY m.sort_value ${walk}, m.id ${walk} LIMIT ${take} OFFSET ${skip}`,
   );
+}
+
+/** A condition that holds for the rows of the order up to a given row: one range of the sort index. */
+export type OrderPrefix = Prisma.Sql;
+
+/** The sort value (as text) and id of the row at 0-based `position` of the order from `from`: an index-only walk. */
+export function orderPositionQuery(filters: LetterFilters, from: ReadFrom, position: number): Prisma.Sql {
+  const { column } = SORT_COLUMNS[filters.sortBy];
+  const walk = walkDirection(filters, from);
+  return Prisma.sql`SELECT ${column}::text AS value, l.id FROM letters l ORDER BY ${column} ${walk}, l.id ${walk} LIMIT 1 OFFSET ${position}`;
+}
+
+/**
+ * The rows of the order from `from` up to and including `bound`, as one range of the sort's `(column, id)`
+ * index, so that {@link collectedPageQuery} collects only the matches among them: PostgreSQL ANDs the
+ * filter's bitmap (e.g. the trigram index's) with the range's and reads only rows in both. `null` when the
+ * bound is among the NULLs of an ascending walk (the range would hold every value).
+ */
+export function orderPrefix(filters: LetterFilters, from: ReadFrom, bound: { value: string | null; id: number }): OrderPrefix | null {
+  const { column, kind } = SORT_COLUMNS[filters.sortBy];
+  const ascending = (from === "start") === (filters.sortOrder === "asc");
+  // Ascending walks put NULLs last, descending ones first (PostgreSQL's defaults, as the search's order).
+  if (ascending) return bound.value === null ? null : Prisma.sql`(${column}, l.id) <= (${castSortValue(kind, bound.value)}, ${bound.id})`;
+  if (bound.value === null) return Prisma.sql`(${column} IS NULL AND l.id >= ${bound.id})`;
+  return Prisma.sql`(${column} IS NULL OR (${column}, l.id) >= (${castSortValue(kind, bound.value)}, ${bound.id}))`;
 }
 
 /** The search's order run forwards (from the start) or backwards (from the end). */

@@ -11,6 +11,8 @@ import {
   letterRowsEstimateQuery,
   needsBoundedWalk,
   offsetPageQuery,
+  orderPositionQuery,
+  orderPrefix,
   walksIndexOnly,
   type ReadFrom,
 } from "./letter-search.ts";
@@ -149,11 +151,15 @@ async function readExactPageFromEnd(
 }
 
 /**
- * Rows `skip` to `skip + take` of the order read from `from`. A walk that may have to read the table at
- * random (see `needsBoundedWalk`) is tried only when the planner's estimates put the page within the
- * rows it may read (see `boundedWalkRows`), and stops once it has the page; otherwise, or when the page
- * was not within them, the page is found by collecting and sorting every match instead. So such a page
- * costs at most about twice the better of the two.
+ * Rows `skip` to `skip + take` of the order read from `from`. When the search must test a filter on the
+ * table in an order that is not the table's (see `needsBoundedWalk`), in turn, as the planner's estimates
+ * of the matches' density allow:
+ * 1. a walk of the sort index that tests each row, when the page is expected within the rows it may read
+ *    (see `boundedWalkRows`); it stops once it has the page;
+ * 2. the matches among the first rows of the order where the page is expected (with a margin), found
+ *    through the filter's index and a range of the sort index together, then sorted;
+ * 3. every match, collected through the filter's index and sorted.
+ * A step that does not find the whole page hands over to the next, so a page is always exact.
  */
 async function readPageRows(
   client: Queryable,
@@ -166,20 +172,35 @@ async function readPageRows(
   if (!needsBoundedWalk(filters)) return client.$queryRaw<LetterRow[]>(offsetPageQuery(filters, from, skip, take));
   const expected = await estimate();
   const rows = boundedWalkRows(expected);
-  if ((await expectedWalk(client, skip + take, expected)) <= rows) {
+  const [table] = await client.$queryRaw<{ estimate: number }[]>(letterRowsEstimateQuery());
+  const tableRows = table?.estimate ?? -1;
+  const walkRows = expectedWalk(skip + take, expected, tableRows);
+  if (walkRows <= rows) {
     const walk = await client.$queryRaw<{ id: number }[]>(boundedWalkQuery(filters, from, skip, take, rows));
     if (walk.length === take) return client.$queryRaw<LetterRow[]>(lettersByIdsQuery(filters, walk.map(({ id }) => id)));
+  }
+  // The page is expected among the first `prefixRows` rows of the order: collect only the matches among
+  // them, through the filter's index and the sort index together, when that is well short of the table.
+  const prefixRows = Math.ceil(PREFIX_MARGIN * walkRows) + take;
+  if (tableRows > 0 && prefixRows < tableRows / 2) {
+    const [bound] = await client.$queryRaw<{ value: string | null; id: number }[]>(orderPositionQuery(filters, from, prefixRows - 1));
+    const within = bound === undefined ? null : orderPrefix(filters, from, bound);
+    if (within !== null) {
+      const page = await client.$queryRaw<LetterRow[]>(collectedPageQuery(filters, from, skip, take, within));
+      if (page.length === take) return page;
+    }
   }
   return client.$queryRaw<LetterRow[]>(collectedPageQuery(filters, from, skip, take));
 }
 
+/** How many times the expected rows a prefix of the order holds, so that an estimate a little high still finds the page. */
+const PREFIX_MARGIN = 1.5;
+
 /**
  * How many rows a walk is expected to read to find `matches` matches, at the density the planner expects
- * (`expectedMatches` of the table's rows); 0 when the table has not been analyzed (then the walk is tried).
+ * (`expectedMatches` of `tableRows`); 0 when the table has not been analyzed (then the walk is tried).
  */
-async function expectedWalk(client: Queryable, matches: number, expectedMatches: number): Promise<number> {
-  const [row] = await client.$queryRaw<{ estimate: number }[]>(letterRowsEstimateQuery());
-  const tableRows = row?.estimate ?? -1;
+function expectedWalk(matches: number, expectedMatches: number, tableRows: number): number {
   if (!(tableRows > 0) || !Number.isFinite(expectedMatches)) return 0;
   return expectedMatches <= 0 ? Number.POSITIVE_INFINITY : (matches * tableRows) / expectedMatches;
 }

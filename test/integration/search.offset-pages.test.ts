@@ -197,6 +197,28 @@ describe("search() by page number", () => {
     });
   });
 
+  it("serves every page of a sparse term in an order that is not the table's, exactly, whichever step finds it (walk, prefix of the order, all matches)", async ({ db }) => {
+    // 20,000 more letters, 'sparseterm' in 5% of them, confidence independent of it with NULLs: with a bounded
+    // walk of 2,000 rows, pages 1-14 are walked, pages up to about 48 are found among the matches of a
+    // prefix of the order, deeper ones by collecting every match (see readPageRows).
+    await inRolledBackTransaction(db, { maxOffset: 60, maxFilteredOffset: 1000 }, async (letters, tx) => {
+      await tx.$executeRawUnsafe(`INSERT INTO letters (document_name, document_title, source_file_path, extraction_confidence)
+        SELECT 'sparse-' || i, CASE WHEN i % 20 = 0 THEN 'sparseterm ' || i ELSE 'other ' || i END, '/sparse/' || i,
+               CASE WHEN i % 9 = 0 THEN NULL ELSE ((hashint4(i) & 1023) / 1023.0)::real END
+        FROM generate_series(1, 20000) AS i`);
+      await tx.$executeRawUnsafe("ANALYZE letters");
+      for (const sortOrder of ["asc", "desc"] as const) {
+        const expected = (
+          await tx.$queryRawUnsafe<{ id: number }[]>(
+            `SELECT id FROM letters WHERE document_title ILIKE '%sparseterm%' ORDER BY extraction_confidence ${sortOrder}, id ${sortOrder}`,
+          )
+        ).map((row) => row.id);
+        expect(expected.length).toBe(1000);
+        expect(await checkEveryPage(letters, { query: "sparseterm", sortBy: "extractionConfidence", sortOrder }, expected, 1000)).toEqual({ exact: true, refused: 0 });
+      }
+    });
+  });
+
   it("counts negative pages back from the end: -1 is the last page however the estimate moves, -k the k-th from the end", async ({ db, letters }) => {
     await inRolledBackTransaction(db, WINDOWS, async (letters, tx) => {
       const before = await letters.search({ limit: LIMIT });

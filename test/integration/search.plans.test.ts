@@ -296,6 +296,23 @@ describe("plans of deep and last offset pages", () => {
     }
   });
 
+  it("finds a deep page of a term in an order that is not the table's among the matches of a prefix of the order: the trigram and sort indexes ANDed", async () => {
+    for (const sortOrder of ["asc", "desc"] as const) {
+      const queries = await capture(async (letters) => {
+        for (let page = 1; page <= 20; page++) expect((await letters.search({ query: "Acti9", sortBy: "extractionConfidence", sortOrder, page })).data).toHaveLength(25);
+      }, windows);
+      const prefixed = queries.filter((query) => /l\.id\) [<>]= \(CAST/.test(query.text));
+      expect(prefixed.length, "no page was read among a prefix of the order").toBeGreaterThan(0);
+      const plans = await plansOf(prefixed);
+      expectNoFullScan(plans);
+      for (const nodes of plans) {
+        const and = nodes.find((node) => node["Node Type"] === "BitmapAnd");
+        expect(and, "the prefix is read as a BitmapAnd").toBeDefined();
+        expect(indexesUsed([nodesOf(and!)])).toEqual(new Set(["idx_letters_search_text_trgm", "idx_letters_extraction_confidence_id"]));
+      }
+    }
+  });
+
   it("reads the last pages of a common term from the end along an index, never sorting the match set", async () => {
     for (const sortBy of ["createdAt", "documentName"] as const) {
       const queries = await capture(async (letters) => {
@@ -304,8 +321,9 @@ describe("plans of deep and last offset pages", () => {
         expect((await letters.search({ query: "Masterpact", sortBy, page: first.totalPages })).data).toHaveLength(25);
         expect((await letters.search({ query: "Masterpact", sortBy, page: first.totalPages - 10 })).data).toHaveLength(25);
       }, windows);
+      // Each of the three pages is read at least once (a step that misses the page hands over to the next).
       const pageQueries = queries.filter((query) => query.text.includes("WHERE l.id IN ("));
-      expect(pageQueries).toHaveLength(3);
+      expect(pageQueries.length).toBeGreaterThanOrEqual(3);
       expectNoFullScan(await plansOf(pageQueries));
       // The bounded count may read letters in table order, stopping after the bound (see above).
       for (const query of queries.filter((query) => !pageQueries.includes(query))) {
