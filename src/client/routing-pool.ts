@@ -49,7 +49,7 @@ export class RoutingPool extends pg.Pool {
  * connections (53), or a cancel caused by recovery (40001 on a standby). A statement the primary would
  * refuse just the same (a syntax error, its statement timeout) is not retried there.
  */
-function primaryCouldServe(error: unknown): boolean {
+export function primaryCouldServe(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   // Node's own codes (ECONNREFUSED, EPIPE) start with E; no SQLSTATE class does.
   if (typeof code !== "string" || !/^[0-9A-DF-Z][0-9A-Z]{4}$/.test(code)) return true;
