@@ -39,8 +39,9 @@ export interface ConnectOptions extends DatabaseOptions {
   prismaLog?: Prisma.PrismaClientOptions["log"];
   /**
    * A `pg.Pool` the service already has, to run the Prisma client over instead of a pool of the package's.
-   * Its sessions must run with `TimeZone=UTC` (create it with `options: "-c TimeZone=UTC"`; checked at
-   * connect). Where and how it connects, its size and its timeouts are its own: the connection settings
+   * Its sessions must run with `TimeZone=UTC` (create it with `options: "-c TimeZone=UTC"`, or through
+   * PgBouncer, which refuses `options`, run `SET TimeZone TO 'UTC'` in `pool.on("connect", …)`: PgBouncer
+   * tracks it; checked at connect). Prepared statements are turned off when it goes through a pooler. Where and how it connects, its size and its timeouts are its own: the connection settings
    * and the environment are not read, and the package's statement, query and idle-in-transaction timeouts
    * are not applied. `close()` leaves it open: the service ends it. Not with `replicas`. Defaults to a pool
    * of the package's.
