@@ -160,8 +160,8 @@ const TABLE_ORDERED_KEYS: ReadonlySet<LetterFilters["sortBy"]> = new Set(["creat
  * Whether a walk along the sort index must be bounded: the search tests a filter on the table and its
  * order is not the table's, so each row walked is a random read of the table (about 10 µs), and a term
  * that goes with the sort key (names begin with the product code) can put its first match a million
- * rows in. Such a page is walked for a bounded number of rows (see `offset-page.ts`), then found by
- * collecting every match and sorting them.
+ * rows in. Such a page is walked for a bounded number of rows, else found among the matches of a prefix
+ * of the order, else by collecting every match and sorting them (see `readPageRows` in `offset-page.ts`).
  */
 export function needsBoundedWalk(filters: LetterFilters): boolean {
   return !walksIndexOnly(filters) && !TABLE_ORDERED_KEYS.has(filters.sortBy);
