@@ -3,6 +3,7 @@ import { connectDatabase, type DatabaseClient } from "../../src/client/database-
 import { LetterRepository } from "../../src/letters/letter-repository.ts";
 import { migrate } from "../../src/migrate/migrate.ts";
 import { startReplicatedCluster, type ReplicatedCluster } from "../support/replicated-cluster.ts";
+import { startTcpProxy } from "../support/tcp-proxy.ts";
 
 const DATABASE = "letters";
 const MAX_LAG_MS = 3_000;
@@ -178,6 +179,45 @@ describe("read replicas: a primary and a streaming replica (pg_basebackup -R)", 
       expect(db.readCounts().replica).toBe(before.replica + 1);
     } finally {
       await db.close();
+    }
+  });
+
+  it("stops reading from a replica whose network stalls once its last measurement is older than the lag bound", async () => {
+    const proxy = await startTcpProxy(cluster.replicaPort);
+    const db = await connectDatabase({
+      databaseUrl: cluster.primaryUrl(DATABASE),
+      replicas: [`postgresql://postgres:replica-test-password@127.0.0.1:${proxy.port}/${DATABASE}`],
+      maxReplicaLagMs: 500,
+      replicaCheckIntervalMs: 50,
+      statementTimeoutMs: 2_000,
+      queryTimeoutMs: 3_000,
+      connectionTimeoutMs: 3_000,
+      logger: () => undefined,
+      env: {},
+    });
+    try {
+      const letters = new LetterRepository(db.prisma);
+      const stored = await letters.create(letter("stalled"));
+      await cluster.waitForReplay();
+      await until(() => db.replicaStatus()[0]?.state === "serving", "the replica is measured as caught up");
+      expect((await letters.getById(stored.id)).id).toBe(stored.id);
+      expect(db.readCounts().replica).toBe(1);
+
+      proxy.pause(); // bytes are held: no error, no answer, as on a stalled network
+      try {
+        await until(() => db.replicaStatus()[0]?.state === "lagging", "the unanswered measurements let the last one age past the bound", 5_000);
+        // Reads no longer wait on the replica: the primary answers them at once.
+        const started = performance.now();
+        for (let read = 0; read < 5; read++) expect((await letters.getById(stored.id)).id).toBe(stored.id);
+        expect(performance.now() - started).toBeLessThan(1_000);
+        expect(db.readCounts()).toMatchObject({ replica: 1, primary: 5 });
+      } finally {
+        proxy.resume();
+      }
+      await until(() => db.replicaStatus()[0]?.state === "serving", "the replica serves again once the network resumes", 20_000);
+    } finally {
+      await db.close();
+      await proxy.close();
     }
   });
 });
