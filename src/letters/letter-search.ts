@@ -133,9 +133,16 @@ export function orderPrefix(filters: LetterFilters, from: ReadFrom, bound: { val
   const { column, kind } = SORT_COLUMNS[filters.sortBy];
   const ascending = (from === "start") === (filters.sortOrder === "asc");
   // Ascending walks put NULLs last, descending ones first (PostgreSQL's defaults, as the search's order).
-  if (ascending) return bound.value === null ? null : Prisma.sql`(${column}, l.id) <= (${castSortValue(kind, bound.value)}, ${bound.id})`;
+  // Spelled out rather than as a row comparison, whose selectivity the planner takes from the column
+  // alone (a status bound would look like 94% of the table, and the range would be left unused).
+  if (ascending) {
+    if (bound.value === null) return null;
+    const value = castSortValue(kind, bound.value);
+    return Prisma.sql`(${column} < ${value} OR (${column} = ${castSortValue(kind, bound.value)} AND l.id <= ${bound.id}))`;
+  }
   if (bound.value === null) return Prisma.sql`(${column} IS NULL AND l.id >= ${bound.id})`;
-  return Prisma.sql`(${column} IS NULL OR (${column}, l.id) >= (${castSortValue(kind, bound.value)}, ${bound.id}))`;
+  const value = castSortValue(kind, bound.value);
+  return Prisma.sql`(${column} IS NULL OR ${column} > ${value} OR (${column} = ${castSortValue(kind, bound.value)} AND l.id >= ${bound.id}))`;
 }
 
 /** The search's order run forwards (from the start) or backwards (from the end). */
