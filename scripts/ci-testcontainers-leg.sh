@@ -69,4 +69,6 @@ echo "== the harness's Testcontainers path and its fallback: npx vitest run --co
 npx vitest run --config test/testcontainers/vitest.config.ts
 echo "== harness Testcontainers tests passed in $((SECONDS - step)) s"
 
+# Tell .ci/run (when it asked, with CI_LEG_STATUS_FILE) that PostgreSQL 15 is covered.
+if [ -n "${CI_LEG_STATUS_FILE:-}" ]; then echo passed >"$CI_LEG_STATUS_FILE"; fi
 echo "== Testcontainers leg passed in $((SECONDS - started)) s"
