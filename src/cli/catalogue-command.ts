@@ -1,6 +1,4 @@
 import { parseArgs } from "node:util";
-import { isDatabaseError } from "../errors.ts";
-import { cliErrorJson } from "./cli-error-json.ts";
 import { IMPORT_EXIT, noticePrinter, TARGET_OPTIONS, withTargetDatabase } from "./import-command.ts";
 import { UsageError } from "./usage-error.ts";
 
@@ -45,26 +43,19 @@ export async function runCatalogueCommand(args: string[], out: (line: string) =>
   const { stderrProgressPrinter } = await import("./import-progress.ts");
   const { formatCatalogueSyncSummary } = await import("./catalogue-sync-summary.ts");
   const progress = stderrProgressPrinter(err);
-  try {
-    const target = { command: "catalogue sync", databaseUrl: values["database-url"], embedded: values.embedded };
-    const summary = await withTargetDatabase(target, noticePrinter(values, out, err), (connection) =>
-      syncCatalogue({
-        ...connection,
-        from: values.from as string,
-        ...(values.table === undefined ? {} : { table: values.table }),
-        ...(values["id-column"] === undefined ? {} : { columns: { identifier: values["id-column"] } }),
-        onDuplicate,
-        onNull,
-        ...(values.quiet ? {} : { onProgress: progress }),
-      }),
-    );
-    if (values.json) out(JSON.stringify(summary));
-    else for (const line of formatCatalogueSyncSummary(summary)) out(line);
-    return IMPORT_EXIT.ok;
-  } catch (error) {
-    if (!isDatabaseError(error)) throw error;
-    if (values.json) out(cliErrorJson(error.code, error.message));
-    err(`Error: ${error.message}`);
-    return error.code === "CATALOGUE_SYNC_REFUSED" ? IMPORT_EXIT.badRows : IMPORT_EXIT.failure;
-  }
+  const target = { command: "catalogue sync", databaseUrl: values["database-url"], embedded: values.embedded };
+  const summary = await withTargetDatabase(target, noticePrinter(values, out, err), (connection) =>
+    syncCatalogue({
+      ...connection,
+      from: values.from as string,
+      ...(values.table === undefined ? {} : { table: values.table }),
+      ...(values["id-column"] === undefined ? {} : { columns: { identifier: values["id-column"] } }),
+      onDuplicate,
+      onNull,
+      ...(values.quiet ? {} : { onProgress: progress }),
+    }),
+  );
+  if (values.json) out(JSON.stringify(summary));
+  else for (const line of formatCatalogueSyncSummary(summary)) out(line);
+  return IMPORT_EXIT.ok;
 }

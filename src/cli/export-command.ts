@@ -1,6 +1,4 @@
 import { parseArgs } from "node:util";
-import { isDatabaseError } from "../errors.ts";
-import { cliErrorJson } from "./cli-error-json.ts";
 import { IMPORT_EXIT, noticePrinter, TARGET_OPTIONS, withTargetDatabase } from "./import-command.ts";
 import { UsageError } from "./usage-error.ts";
 
@@ -25,18 +23,11 @@ export async function runExportCommand(args: string[], out: (line: string) => vo
   const { stderrProgressPrinter } = await import("./import-progress.ts");
   const { formatExportSummary } = await import("./export-summary-table.ts");
   const progress = stderrProgressPrinter(err);
-  try {
-    const target = { command: "export", databaseUrl: values["database-url"], embedded: values.embedded };
-    const summary = await withTargetDatabase(target, noticePrinter(values, out, err), (connection) =>
-      exportToDuckDb({ ...connection, to: values.to as string, force: values.force, ...(values.quiet ? {} : { onProgress: progress }) }),
-    );
-    if (values.json) out(JSON.stringify(summary));
-    else for (const line of formatExportSummary(summary)) out(line);
-    return summary.outcome === "exported" ? IMPORT_EXIT.ok : IMPORT_EXIT.verificationFailed;
-  } catch (error) {
-    if (!isDatabaseError(error)) throw error;
-    if (values.json) out(cliErrorJson(error.code, error.message));
-    err(`Error: ${error.message}`);
-    return error.code === "EXPORT_TARGET_EXISTS" ? IMPORT_EXIT.targetNotEmpty : IMPORT_EXIT.failure;
-  }
+  const target = { command: "export", databaseUrl: values["database-url"], embedded: values.embedded };
+  const summary = await withTargetDatabase(target, noticePrinter(values, out, err), (connection) =>
+    exportToDuckDb({ ...connection, to: values.to as string, force: values.force, ...(values.quiet ? {} : { onProgress: progress }) }),
+  );
+  if (values.json) out(JSON.stringify(summary));
+  else for (const line of formatExportSummary(summary)) out(line);
+  return summary.outcome === "exported" ? IMPORT_EXIT.ok : IMPORT_EXIT.verificationFailed;
 }

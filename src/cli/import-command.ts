@@ -1,8 +1,6 @@
 import { parseArgs } from "node:util";
-import { isDatabaseError } from "../errors.ts";
 import { environmentValue } from "../config/database-config.ts";
 import { IMPORT_DEFAULTS } from "../importer/import-options.ts";
-import { cliErrorJson } from "./cli-error-json.ts";
 import { EXIT, UsageError } from "./usage-error.ts";
 
 export const IMPORT_USAGE = `Usage:
@@ -107,36 +105,29 @@ export async function runImportCommand(args: string[], out: (line: string) => vo
   const { formatImportSummary } = await import("./import-summary-table.ts");
   const progress = stderrProgressPrinter(err);
   const say = noticePrinter(values, out, err);
-  try {
-    const target = { command: "import", databaseUrl: values["database-url"], embedded: values.embedded };
-    const summary = await withTargetDatabase(target, say, (connection) =>
-      importDuckDb({
-        ...connection,
-        from: values.from as string,
-        replace: values.replace,
-        onError,
-        ...(values.rejects === undefined ? {} : { rejectsFile: values.rejects }),
-        ignoreColumns: values["ignore-column"],
-        dryRun: values["dry-run"],
-        verify: !values["no-verify"],
-        ...(values.quiet ? {} : { onProgress: progress }),
-      }),
-    );
-    if (values.json) out(JSON.stringify(summary));
-    else for (const line of formatImportSummary(summary)) out(line);
-    switch (summary.outcome) {
-      case "imported":
-      case "dry-run":
-        return IMPORT_EXIT.ok;
-      case "bad-rows":
-        return IMPORT_EXIT.badRows;
-      case "verification-failed":
-        return IMPORT_EXIT.verificationFailed;
-    }
-  } catch (error) {
-    if (!isDatabaseError(error)) throw error;
-    if (values.json) out(cliErrorJson(error.code, error.message));
-    err(`Error: ${error.message}`);
-    return error.code === "IMPORT_TARGET_NOT_EMPTY" ? IMPORT_EXIT.targetNotEmpty : IMPORT_EXIT.failure;
+  const target = { command: "import", databaseUrl: values["database-url"], embedded: values.embedded };
+  const summary = await withTargetDatabase(target, say, (connection) =>
+    importDuckDb({
+      ...connection,
+      from: values.from as string,
+      replace: values.replace,
+      onError,
+      ...(values.rejects === undefined ? {} : { rejectsFile: values.rejects }),
+      ignoreColumns: values["ignore-column"],
+      dryRun: values["dry-run"],
+      verify: !values["no-verify"],
+      ...(values.quiet ? {} : { onProgress: progress }),
+    }),
+  );
+  if (values.json) out(JSON.stringify(summary));
+  else for (const line of formatImportSummary(summary)) out(line);
+  switch (summary.outcome) {
+    case "imported":
+    case "dry-run":
+      return IMPORT_EXIT.ok;
+    case "bad-rows":
+      return IMPORT_EXIT.badRows;
+    case "verification-failed":
+      return IMPORT_EXIT.verificationFailed;
   }
 }

@@ -1,6 +1,4 @@
 import { parseArgs } from "node:util";
-import { isDatabaseError } from "../errors.ts";
-import { cliErrorJson } from "./cli-error-json.ts";
 import { IMPORT_EXIT, noticePrinter } from "./import-command.ts";
 import { UsageError } from "./usage-error.ts";
 
@@ -30,19 +28,12 @@ export async function runRehearseCommand(args: string[], out: (line: string) => 
   const { stderrProgressPrinter } = await import("./import-progress.ts");
   const { formatRehearsalReport } = await import("./rehearsal-report-table.ts");
   const say = noticePrinter(values, out, err);
-  try {
-    const report = await rehearseCutOver({
-      from: values.from,
-      ...(values["database-url"] === undefined ? {} : { databaseUrl: values["database-url"] }),
-      ...(values.quiet ? {} : { onProgress: stderrProgressPrinter(err), onStep: (step) => say(`== ${step}`) }),
-    });
-    if (values.json) out(JSON.stringify(report));
-    else for (const line of formatRehearsalReport(report)) out(line);
-    return report.exact ? IMPORT_EXIT.ok : IMPORT_EXIT.verificationFailed;
-  } catch (error) {
-    if (!isDatabaseError(error)) throw error;
-    if (values.json) out(cliErrorJson(error.code, error.message));
-    err(`Error: ${error.message}`);
-    return IMPORT_EXIT.failure;
-  }
+  const report = await rehearseCutOver({
+    from: values.from,
+    ...(values["database-url"] === undefined ? {} : { databaseUrl: values["database-url"] }),
+    ...(values.quiet ? {} : { onProgress: stderrProgressPrinter(err), onStep: (step) => say(`== ${step}`) }),
+  });
+  if (values.json) out(JSON.stringify(report));
+  else for (const line of formatRehearsalReport(report)) out(line);
+  return report.exact ? IMPORT_EXIT.ok : IMPORT_EXIT.verificationFailed;
 }

@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
-import { isDatabaseError } from "../errors.ts";
+import { isDatabaseError, type DatabaseErrorCode } from "../errors.ts";
 import { CATALOGUE_USAGE, runCatalogueCommand } from "./catalogue-command.ts";
 import { DEMO_USAGE, runDemoCommand } from "./demo-command.ts";
 import { EXPORT_USAGE, runExportCommand } from "./export-command.ts";
-import { IMPORT_USAGE, runImportCommand } from "./import-command.ts";
+import { IMPORT_EXIT, IMPORT_USAGE, runImportCommand } from "./import-command.ts";
 import { MIGRATE_USAGE, runMigrateCommand } from "./migrate-command.ts";
 import { REHEARSE_USAGE, runRehearseCommand } from "./rehearse-command.ts";
 import { ROLES_USAGE, runRolesCommand } from "./roles-command.ts";
@@ -42,18 +42,21 @@ Exit codes: 0 success, 1 failure (the message says what to do), 2 wrong usage; i
 
 type Command = (args: string[], out: (line: string) => void, err: (line: string) => void) => Promise<number>;
 
-/** Each command and its own usage text, which `se-letters-db COMMAND --help` prints. */
-const COMMANDS: Record<string, { readonly run: Command; readonly usage: string }> = {
+/**
+ * Each command, its own usage text (which `se-letters-db COMMAND --help` prints) and the exit code of each
+ * package error that says it stopped before writing anything; every other package error exits 1.
+ */
+const COMMANDS: Record<string, { readonly run: Command; readonly usage: string; readonly exitFor?: Partial<Record<DatabaseErrorCode, number>> }> = {
   migrate: { run: runMigrateCommand, usage: MIGRATE_USAGE },
   status: { run: runStatusCommand, usage: STATUS_USAGE },
   stats: { run: runStatsCommand, usage: STATS_USAGE },
   check: { run: runCheckCommand, usage: CHECK_USAGE },
   roles: { run: runRolesCommand, usage: ROLES_USAGE },
-  import: { run: runImportCommand, usage: IMPORT_USAGE },
+  import: { run: runImportCommand, usage: IMPORT_USAGE, exitFor: { IMPORT_TARGET_NOT_EMPTY: IMPORT_EXIT.targetNotEmpty } },
   verify: { run: runVerifyCommand, usage: VERIFY_USAGE },
-  export: { run: runExportCommand, usage: EXPORT_USAGE },
+  export: { run: runExportCommand, usage: EXPORT_USAGE, exitFor: { EXPORT_TARGET_EXISTS: IMPORT_EXIT.targetNotEmpty } },
   rehearse: { run: runRehearseCommand, usage: REHEARSE_USAGE },
-  catalogue: { run: runCatalogueCommand, usage: CATALOGUE_USAGE },
+  catalogue: { run: runCatalogueCommand, usage: CATALOGUE_USAGE, exitFor: { CATALOGUE_SYNC_REFUSED: IMPORT_EXIT.badRows } },
   demo: { run: runDemoCommand, usage: DEMO_USAGE },
 };
 
@@ -112,7 +115,7 @@ export async function runCli(argv: string[], out: (line: string) => void, err: (
     if (error instanceof UsageError || (error as { code?: unknown }).code?.toString().startsWith("ERR_PARSE_ARGS")) {
       return failed("USAGE", `${firstLine((error as Error).message)} (see se-letters-db ${command} --help)`, EXIT.usage);
     }
-    if (isDatabaseError(error)) return failed(error.code, `Error: ${error.message}`, EXIT.failure);
+    if (isDatabaseError(error)) return failed(error.code, `Error: ${error.message}`, entry.exitFor?.[error.code] ?? EXIT.failure);
     return failed("UNEXPECTED", `Unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`, EXIT.failure);
   }
 }

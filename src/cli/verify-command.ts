@@ -1,6 +1,4 @@
 import { parseArgs } from "node:util";
-import { isDatabaseError } from "../errors.ts";
-import { cliErrorJson } from "./cli-error-json.ts";
 import { IMPORT_EXIT, withTargetDatabase } from "./import-command.ts";
 import { UsageError } from "./usage-error.ts";
 
@@ -28,23 +26,16 @@ export async function runVerifyCommand(args: string[], out: (line: string) => vo
   if (values.from === undefined) throw new UsageError("verify needs --from FILE (the DuckDB file)");
   const { verifyImport } = await import("../importer/index.ts");
   const { formatVerification } = await import("./import-summary-table.ts");
-  try {
-    const target = { command: "verify", databaseUrl: values["database-url"], embedded: values.embedded };
-    const report = await withTargetDatabase(target, values.json ? err : out, (connection) =>
-      verifyImport({
-        ...connection,
-        from: values.from as string,
-        ...(values.rejects === undefined ? {} : { rejectsFile: values.rejects }),
-        ignoreColumns: values["ignore-column"],
-      }),
-    );
-    if (values.json) out(JSON.stringify(report));
-    else for (const line of formatVerification(report)) out(line);
-    return report.ok ? IMPORT_EXIT.ok : IMPORT_EXIT.verificationFailed;
-  } catch (error) {
-    if (!isDatabaseError(error)) throw error;
-    if (values.json) out(cliErrorJson(error.code, error.message));
-    err(`Error: ${error.message}`);
-    return IMPORT_EXIT.failure;
-  }
+  const target = { command: "verify", databaseUrl: values["database-url"], embedded: values.embedded };
+  const report = await withTargetDatabase(target, values.json ? err : out, (connection) =>
+    verifyImport({
+      ...connection,
+      from: values.from as string,
+      ...(values.rejects === undefined ? {} : { rejectsFile: values.rejects }),
+      ignoreColumns: values["ignore-column"],
+    }),
+  );
+  if (values.json) out(JSON.stringify(report));
+  else for (const line of formatVerification(report)) out(line);
+  return report.ok ? IMPORT_EXIT.ok : IMPORT_EXIT.verificationFailed;
 }
