@@ -2,6 +2,7 @@ import { existsSync, statSync } from "node:fs";
 import type { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { CatalogueLockedError, CatalogueSourceError } from "../errors.ts";
 import { loadDuckDb } from "../importer/duckdb-module.ts";
+import { readDuckDbColumns } from "../importer/duckdb-source.ts";
 import { catalogueColumn, type CatalogueColumn } from "./catalogue-columns.ts";
 import { CATALOGUE_DEFAULTS, resolveColumnNames, type DuckDbCatalogueOptions } from "./catalogue-options.ts";
 import type { ProductCatalogue } from "./product-catalogue.ts";
@@ -89,16 +90,13 @@ async function openReadOnly(
 }
 
 async function readTable(connection: DuckDBConnection, file: string, wanted: string): Promise<{ table: string; columns: CatalogueColumn[] }> {
-  const reader = await connection.runAndReadAll(
-    "SELECT table_name, column_name, data_type FROM duckdb_columns() WHERE schema_name = 'main' AND database_name = current_database() ORDER BY table_name, column_index",
-  );
-  const rows = reader.getRows() as [string, string, string][];
-  const tables = [...new Set(rows.map(([table]) => table))];
+  const columnsByTable = await readDuckDbColumns(connection);
+  const tables = [...columnsByTable.keys()];
   const table = tables.find((name) => name === wanted) ?? tables.find((name) => name.toLowerCase() === wanted.toLowerCase());
   if (table === undefined) {
     throw new CatalogueSourceError(file, "missing-table", `it has no table ${JSON.stringify(wanted)} (its tables: ${tables.length === 0 ? "none" : tables.join(", ")}); name it with --table (table)`);
   }
-  return { table, columns: rows.filter(([name]) => name === table).map(([, column, type]) => catalogueColumn(column, type)) };
+  return { table, columns: columnsByTable.get(table)!.map(({ name, dataType }) => catalogueColumn(name, dataType)) };
 }
 
 function resolveRoles(file: string, columns: readonly CatalogueColumn[], options: DuckDbCatalogueOptions): ProductCatalogue["roles"] {
