@@ -138,11 +138,11 @@ export function orderPrefix(filters: LetterFilters, from: ReadFrom, bound: { val
   if (ascending) {
     if (bound.value === null) return null;
     const value = castSortValue(kind, bound.value);
-    return Prisma.sql`(${column} < ${value} OR (${column} = ${castSortValue(kind, bound.value)} AND l.id <= ${bound.id}))`;
+    return Prisma.sql`(${column} < ${value} OR (${column} = ${value} AND l.id <= ${bound.id}))`;
   }
   if (bound.value === null) return Prisma.sql`(${column} IS NULL AND l.id >= ${bound.id})`;
   const value = castSortValue(kind, bound.value);
-  return Prisma.sql`(${column} IS NULL OR ${column} > ${value} OR (${column} = ${castSortValue(kind, bound.value)} AND l.id >= ${bound.id}))`;
+  return Prisma.sql`(${column} IS NULL OR ${column} > ${value} OR (${column} = ${value} AND l.id >= ${bound.id}))`;
 }
 
 /** The search's order run forwards (from the start) or backwards (from the end). */
