@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCli } from "../../src/cli/run-cli.ts";
+import { runCliInProcess } from "../support/cli-runs.ts";
 import { createSampleLettersDuckDb } from "../../src/importer/sample-letters-duckdb.ts";
 import { databaseUrlFor } from "../support/database-url-for.ts";
 import { createDuckDbFile, insertLetter, useScratchFolder } from "../support/duckdb-files.ts";
@@ -10,12 +10,7 @@ import { useTestDatabase } from "../support/test-database.ts";
 const database = useTestDatabase();
 const scratch = useScratchFolder();
 
-async function cli(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(args, (line) => out.push(line), (line) => err.push(line));
-  return { code, out: out.join("\n"), err: err.join("\n") };
-}
+const cli = runCliInProcess;
 
 describe("se-letters-db export", () => {
   it("exports with a summary and progress (0), refuses an existing file (5) unless --force, and verify --from passes on the file (0)", async () => {

@@ -1,17 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { runCli } from "../../src/cli/run-cli.ts";
+import { runCliInProcess } from "../support/cli-runs.ts";
 import { readMigrationFiles } from "../../src/migrate/migration-files.ts";
 import { databaseUrlFor } from "../support/database-url-for.ts";
 import { useTestDatabase } from "../support/test-database.ts";
 
 const database = useTestDatabase();
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, (line) => out.push(line), (line) => err.push(line));
-  return { code, out: out.join("\n"), err: err.join("\n") };
-}
+const cli = runCliInProcess;
 
 describe("se-letters-db migrate", () => {
   it("creates the schema, then says there is nothing to do", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { runCli } from "../../src/cli/run-cli.ts";
+import { runCliInProcess } from "../support/cli-runs.ts";
 import { createSampleLettersDuckDb } from "../../src/importer/sample-letters-duckdb.ts";
 import { createDuckDbFile, insertLetter, useScratchFolder } from "../support/duckdb-files.ts";
 import { useTestDatabase } from "../support/test-database.ts";
@@ -7,12 +7,7 @@ import { useTestDatabase } from "../support/test-database.ts";
 const database = useTestDatabase();
 const scratch = useScratchFolder();
 
-async function cli(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(args, (line) => out.push(line), (line) => err.push(line));
-  return { code, out: out.join("\n"), err: err.join("\n") };
-}
+const cli = runCliInProcess;
 
 const counts = async () => database.sql("SELECT (SELECT count(*)::int FROM letters) AS letters, (SELECT count(*)::int FROM letter_products) AS products");
 

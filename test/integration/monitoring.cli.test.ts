@@ -1,6 +1,6 @@
 import { cpSync, mkdirSync, writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { runCli } from "../../src/cli/run-cli.ts";
+import { runCliInProcess } from "../support/cli-runs.ts";
 import { defaultMigrationsDirectory } from "../../src/migrate/migration-files.ts";
 import { useScratchFolder } from "../support/duckdb-files.ts";
 import { useTestDatabase } from "../support/test-database.ts";
@@ -8,12 +8,7 @@ import { useTestDatabase } from "../support/test-database.ts";
 const database = useTestDatabase();
 const scratch = useScratchFolder();
 
-async function cli(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(args, (line) => out.push(line), (line) => err.push(line));
-  return { code, out: out.join("\n"), err: err.join("\n") };
-}
+const cli = runCliInProcess;
 
 // The server is shared with other test files running at the same time: their connections, transactions and lock
 // waits (server-wide figures) must not decide these exit codes.

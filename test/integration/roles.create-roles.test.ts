@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "../../src/cli/run-cli.ts";
+import { runCliInProcess } from "../support/cli-runs.ts";
 import { checkDatabaseHealth } from "../../src/client/health-check.ts";
 import { LetterRepository } from "../../src/letters/letter-repository.ts";
 import { migrate } from "../../src/migrate/migrate.ts";
@@ -51,12 +51,7 @@ async function expectRefused(user: string, statements: readonly string[]): Promi
   });
 }
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, (line) => out.push(line), (line) => err.push(line));
-  return { code, out: out.join("\n"), err: err.join("\n") };
-}
+const cli = runCliInProcess;
 
 const letter = (name: string, fileHash = `sha256:${name}`) => ({
   documentName: `${name}.pdf`,

@@ -1,16 +1,8 @@
-import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { useBundledEntry } from "../support/bundle-entry.ts";
+import { useBuiltCli } from "../support/cli-runs.ts";
 
-// The built CLI (bundled as tsup bundles it, packages external), run as a user runs it, with no database configured.
-const bundleCli = useBundledEntry("src/cli/main.ts");
-
-async function cli(...argv: string[]): Promise<{ code: number | null; out: string[]; err: string[] }> {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("DB_")));
-  const result = spawnSync(process.execPath, [await bundleCli(), ...argv], { encoding: "utf8", env: { ...env, DATABASE_URL: " " } });
-  const lines = (text: string) => (text === "" ? [] : text.replace(/\n$/, "").split("\n"));
-  return { code: result.status, out: lines(result.stdout), err: lines(result.stderr) };
-}
+// The built CLI, run as a user runs it, with no database configured.
+const cli = useBuiltCli();
 
 describe("se-letters-db stats and check conventions (the built CLI)", () => {
   it("--help prints the command's own usage: check lists every threshold with its default and the exit codes", async () => {
