@@ -2,7 +2,7 @@ import { existsSync, statSync } from "node:fs";
 import type { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { CatalogueLockedError, CatalogueSourceError } from "../errors.ts";
 import { loadDuckDb } from "../importer/duckdb-module.ts";
-import { readDuckDbColumns } from "../importer/duckdb-source.ts";
+import { duckDbOpenFailure, readDuckDbColumns } from "../importer/duckdb-source.ts";
 import { catalogueColumn, type CatalogueColumn } from "./catalogue-columns.ts";
 import { CATALOGUE_DEFAULTS, resolveColumnNames, type DuckDbCatalogueOptions } from "./catalogue-options.ts";
 import type { ProductCatalogue } from "./product-catalogue.ts";
@@ -78,9 +78,9 @@ async function openReadOnly(
     try {
       return await Instance.create(file, { access_mode: "READ_ONLY", memory_limit: memoryLimit });
     } catch (error) {
-      const message = (error instanceof Error ? error.message : String(error)).split("\n")[0] ?? "";
-      if (/not a valid DuckDB database file/i.test(message)) throw new CatalogueSourceError(file, "not-duckdb", "it is not a DuckDB database file", { cause: error });
-      if (!/lock/i.test(message)) throw new CatalogueSourceError(file, "not-duckdb", `DuckDB cannot open it: ${message}`, { cause: error });
+      const { reason, message } = duckDbOpenFailure(error);
+      if (reason === "not-duckdb") throw new CatalogueSourceError(file, "not-duckdb", "it is not a DuckDB database file", { cause: error });
+      if (reason === "other") throw new CatalogueSourceError(file, "not-duckdb", `DuckDB cannot open it: ${message}`, { cause: error });
       const waited = Date.now() - started;
       const delay = RETRY_DELAYS_MS[Math.min(attempt - 1, RETRY_DELAYS_MS.length - 1)]!;
       if (waited + delay > lockWaitMs) throw new CatalogueLockedError(file, attempt, waited, { cause: error });

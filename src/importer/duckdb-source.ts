@@ -106,10 +106,17 @@ export async function readDuckDbColumns(connection: DuckDBConnection): Promise<M
   return tables;
 }
 
-function describeOpenFailure(error: unknown): string {
+/** Why DuckDB could not open a file: not a DuckDB database, held by a writer (its lock), or another reason; with DuckDB's first line. */
+export function duckDbOpenFailure(error: unknown): { reason: "not-duckdb" | "locked" | "other"; message: string } {
   const message = firstLine(error);
-  if (/not a valid DuckDB database file/i.test(message)) return "it is not a DuckDB database file";
-  if (/lock/i.test(message)) return `it is locked by another process that has it open for writing (${message}); stop that process or copy the file`;
+  if (/not a valid DuckDB database file/i.test(message)) return { reason: "not-duckdb", message };
+  return { reason: /lock/i.test(message) ? "locked" : "other", message };
+}
+
+function describeOpenFailure(error: unknown): string {
+  const { reason, message } = duckDbOpenFailure(error);
+  if (reason === "not-duckdb") return "it is not a DuckDB database file";
+  if (reason === "locked") return `it is locked by another process that has it open for writing (${message}); stop that process or copy the file`;
   return `DuckDB cannot open it: ${message}`;
 }
 
