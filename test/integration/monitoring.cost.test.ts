@@ -4,6 +4,7 @@ import { checkDatabase } from "../../src/monitoring/check-database.ts";
 import { getDatabaseReport } from "../../src/monitoring/database-report.ts";
 import { databaseTest } from "../support/database-fixtures.ts";
 import { useTestDatabase } from "../support/test-database.ts";
+import { eventually } from "../support/eventually.ts";
 
 const database = useTestDatabase();
 const it = databaseTest(database);
@@ -14,15 +15,6 @@ async function seqScans(): Promise<number> {
     "SELECT coalesce(sum(seq_scan), 0)::int AS scans FROM pg_stat_user_tables WHERE schemaname = 'public' AND relname <> '_prisma_migrations'",
   );
   return row!.scans;
-}
-
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolveDelay) => setTimeout(resolveDelay, 200));
-  }
 }
 
 describe("the report's cost", () => {

@@ -8,6 +8,7 @@ import { checkDatabase } from "../../src/monitoring/check-database.ts";
 import { getDatabaseReport, type DatabaseReport } from "../../src/monitoring/database-report.ts";
 import { databaseTest } from "../support/database-fixtures.ts";
 import { useTestDatabase } from "../support/test-database.ts";
+import { eventually } from "../support/eventually.ts";
 
 const database = useTestDatabase();
 const it = databaseTest(database);
@@ -20,16 +21,6 @@ async function withSession<T>(work: (client: pg.Client) => Promise<T>): Promise<
     return await work(client);
   } finally {
     await client.end();
-  }
-}
-
-/** Polls `read` until `done` holds (the statistics reach shared memory after a backend flushes them), at most 10 s. */
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolveDelay) => setTimeout(resolveDelay, 200));
   }
 }
 
