@@ -59,19 +59,30 @@ export function letterFilterCondition(filters: LetterFilters): Prisma.Sql {
 }
 
 /**
- * Whether the `(sort column, id)` index (or `(status, created_at, id)`) holds every column the search
- * reads, so that PostgreSQL can walk past skipped rows in the index alone (an index-only scan) without
- * reading the table: no filter, or only filters on the sort column itself (one status), or one status
- * (and a creation range) in creation order.
+ * The status most letters end in (the column's default). Every sort key has an index of the letters
+ * not in it (`idx_letters_unprocessed_<key>_id`, `WHERE status <> 'processed'`), so that a search for
+ * other statuses walks an index alone in any order.
+ */
+export const COMMON_STATUS = "processed";
+
+/**
+ * Whether an index holds every column the search reads, so that PostgreSQL can walk past skipped rows
+ * in the index alone (an index-only scan) without reading the table: the `(sort column, id)` index for
+ * no filter or only filters on the sort column itself (one status); `(status, created_at, id)` for one
+ * status (and a creation range) in creation order; the sort key's index of the letters not processed
+ * for any statuses but {@link COMMON_STATUS} (and filters on the sort column).
  */
 export function walksIndexOnly(filters: LetterFilters): boolean {
   const tableFilters = filters.query?.trim() || filters.rangeLabel !== undefined || filters.productIdentifier !== undefined;
   if (tableFilters || filters.rawGrokJsonContains !== undefined) return false;
   const onSortColumn = (key: LetterFilters["sortBy"], present: boolean) => !present || filters.sortBy === key;
-  // Several statuses are several ranges of the index, which PostgreSQL 15 cannot read in one order.
-  const oneStatus = typeof filters.status === "string" || filters.status?.length === 1;
+  const statuses = filters.status === undefined ? [] : typeof filters.status === "string" ? [filters.status] : filters.status;
+  // Several statuses are several ranges of a status index, which PostgreSQL 15 cannot read in one order;
+  // the letters not processed are one index per sort key, whatever statuses are asked for among them.
+  const oneStatus = statuses.length === 1 && (filters.sortBy === "status" || filters.sortBy === "createdAt");
+  const uncommonStatuses = statuses.length > 0 && !statuses.includes(COMMON_STATUS);
   return (
-    (filters.status === undefined || (oneStatus && (filters.sortBy === "status" || filters.sortBy === "createdAt"))) &&
+    (statuses.length === 0 || oneStatus || uncommonStatuses) &&
     onSortColumn("documentType", filters.documentType !== undefined) &&
     onSortColumn("createdAt", filters.createdFrom !== undefined || filters.createdTo !== undefined) &&
     onSortColumn("extractionConfidence", filters.minConfidence !== undefined)
