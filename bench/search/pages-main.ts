@@ -8,7 +8,7 @@ import { RANGES } from "./dataset-sql.ts";
 import { formatTable, describeMachine, ms } from "./report.ts";
 import { PAGE_LIMIT } from "./workload.ts";
 
-// npm run bench:pages -- [--iterations N] [--letters N]: every offset page a user can reach, one request at a
+// npm run bench:pages -- [--iterations N] [--letters N] [--only FILTER]: every offset page a user can reach, one request at a
 // time on an idle server, through LetterRepository.search on our schema: each sort key and direction, with no
 // filter, with a common term, with a status; the first page, pages deep from the start, pages deep from the end
 // (negative numbers count back from the last page) and the last page. Prints the median of N requests per page,
@@ -32,7 +32,8 @@ interface Cell {
 }
 
 async function main(): Promise<void> {
-  const options = parseBenchOptions(["--setup", "ours", ...process.argv.slice(2)]);
+  const { only, rest } = takeOnly(process.argv.slice(2));
+  const options = parseBenchOptions(["--setup", "ours", ...rest]);
   console.log(`command: npm run bench:pages${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`);
   for (const line of await describeMachine(options.adminUrl)) console.log(line);
   const { databases } = await loadBenchData(options);
@@ -47,7 +48,7 @@ async function main(): Promise<void> {
       ...TERMS.map((term) => ["term", `term ${term}`, { query: term }] as [keyof typeof PAGES, string, { query: string }]),
       ...STATUSES.map((status) => ["status", `status ${status}`, { status }] as [keyof typeof PAGES, string, { status: string }]),
     ];
-    for (const [group, label, filter] of filters) {
+    for (const [group, label, filter] of filters.filter(([, label]) => only === undefined || label.includes(only))) {
       for (const sortBy of LETTER_SORT_KEYS) {
         for (const sortOrder of ["asc", "desc"] as const) {
           for (const page of PAGES[group]) {
@@ -87,10 +88,19 @@ function report(cells: Cell[]): void {
     ...LETTER_SORT_KEYS.map((sortBy) => ms(Math.max(...cells.filter((cell) => cell.filter === label && cell.sortBy === sortBy).map((cell) => cell.median)))),
   ]);
   for (const line of formatTable(["filter", ...LETTER_SORT_KEYS], matrix)) console.log(line);
-  const slowest = [...cells].sort((a, b) => b.median - a.median).slice(0, 20);
-  console.log("\nslowest pages (page asked → page served, rows):");
+  const slowest = [...cells].sort((a, b) => b.median - a.median).filter((cell, index) => index < 20 || cell.median >= TARGET_MS);
+  console.log(`\nslowest pages: the 20 slowest and every page at or over ${TARGET_MS} ms (page asked → page served, rows):`);
   const rows = slowest.map((cell) => [cell.filter, `${cell.sortBy} ${cell.sortOrder}`, `${cell.page} → ${cell.served}`, String(cell.rows), ms(cell.median)]);
   for (const line of formatTable(["filter", "order", "page", "rows", "median ms"], rows)) console.log(line);
+}
+
+/** `--only TEXT`: only the filters whose label contains TEXT (e.g. "term Sepam", "status"); the rest are bench options. */
+function takeOnly(argv: string[]): { only: string | undefined; rest: string[] } {
+  const at = argv.indexOf("--only");
+  if (at === -1) return { only: undefined, rest: argv };
+  const only = argv[at + 1];
+  if (only === undefined || only.startsWith("--")) throw new Error("--only takes a filter label (or part of one), e.g. --only 'term Sepam'");
+  return { only, rest: [...argv.slice(0, at), ...argv.slice(at + 2)] };
 }
 
 function median(values: number[]): number {
