@@ -35,8 +35,7 @@ export interface OffsetPageOptions {
   /**
    * The window of a search whose pages are found in an index alone (no filter, or filters on the sort
    * column, or one status in creation order, or statuses other than `processed` in any order): the walk
-   * past skipped rows reads index entries only
-   * (about 0.05–0.15 µs each). Defaults to 100,000.
+   * past skipped rows reads index entries only (about 0.05–0.15 µs each). Defaults to 100,000.
    */
   maxOffset?: number;
   /**
