@@ -185,12 +185,6 @@ export function walksInTableOrder(filters: LetterFilters): boolean {
 }
 
 /**
- * The fewest rows a bounded walk reads in an order that is not the table's (about 20 ms of random reads:
- * page 1 of a term in 1.25% of letters); five times as many in the table's order.
- */
-export const BOUNDED_WALK_ROWS = 2000;
-
-/**
  * The letters of matches `skip` to `skip + take`, found by walking at most the first `rows` rows of the
  * order from `from` and testing the filter on each. The walk stops as soon as it has them: a page near the
  * start of a common match set reads a few hundred rows, not `rows`. Fewer than `take` letters means the

@@ -3,7 +3,6 @@ import { ValidationError } from "../errors.ts";
 import { toLetterRecord, type LetterRow } from "./letter-row.ts";
 import type { LetterFilters } from "./letter-search-schemas.ts";
 import {
-  BOUNDED_WALK_ROWS,
   boundedCountQuery,
   boundedWalkQuery,
   collectedPageQuery,
@@ -17,6 +16,7 @@ import {
 } from "./letter-search.ts";
 import type { Queryable } from "./letter-store.ts";
 import type { LetterPage } from "./letter-types.ts";
+import { planPageSteps } from "./page-steps.ts";
 import { parseInput } from "./parse-input.ts";
 import { COUNT_WHEN_ESTIMATE_BELOW, estimateMatches, searchTotal, type SearchTotal, type TotalBound } from "./search-total.ts";
 
@@ -154,7 +154,7 @@ async function readExactPageFromEnd(
  * (see `walksIndexOnly`). One that must test a filter on the table tries, in turn, as the planner's
  * estimates of the matches' density allow:
  * 1. a walk of the sort index that tests each row, when the page is expected within the rows it may read
- *    (see `boundedWalkRows`); it stops once it has the page. A term that goes with the sort key (names
+ *    (see `planPageSteps`); it stops once it has the page. A term that goes with the sort key (names
  *    begin with the product code) can put its first match a million rows in: the bound keeps such a
  *    walk from reading them all;
  * 2. the matches among the first rows of the order where the page is expected (with a margin), found
@@ -171,21 +171,17 @@ async function readPageRows(
   estimate: () => Promise<number>,
 ): Promise<LetterRow[]> {
   if (walksIndexOnly(filters)) return client.$queryRaw<LetterRow[]>(offsetPageQuery(filters, from, skip, take));
-  const expected = await estimate();
-  const rows = boundedWalkRows(expected, walksInTableOrder(filters));
+  const expectedMatches = await estimate();
   const [table] = await client.$queryRaw<{ estimate: number }[]>(letterRowsEstimateQuery());
-  const tableRows = table?.estimate ?? -1;
-  const walkRows = expectedWalk(skip + take, expected, tableRows);
-  if (walkRows <= rows) {
-    const page = await client.$queryRaw<LetterRow[]>(boundedWalkQuery(filters, from, skip, take, rows));
+  const steps = planPageSteps({ expectedMatches, tableRows: table?.estimate ?? -1, skip, take, tableOrder: walksInTableOrder(filters) });
+  if (steps.walkRows !== null) {
+    const page = await client.$queryRaw<LetterRow[]>(boundedWalkQuery(filters, from, skip, take, steps.walkRows));
     if (page.length === take) return page;
   }
   // The page is expected among the first `prefixRows` rows of the order: collect only the matches among
-  // them, through the filter's index and the sort index together, when that is well short of the table
-  // and cheaper than collecting every match.
-  const prefixRows = Math.ceil(PREFIX_MARGIN * walkRows) + take;
-  if (tableRows > 0 && prefixRows < tableRows / 2 && prefixRows <= PREFIX_ROWS_PER_MATCH * expected) {
-    const [bound] = await client.$queryRaw<{ value: string | null; id: number }[]>(orderPositionQuery(filters, from, prefixRows - 1));
+  // them, through the filter's index and the sort index together.
+  if (steps.prefixRows !== null) {
+    const [bound] = await client.$queryRaw<{ value: string | null; id: number }[]>(orderPositionQuery(filters, from, steps.prefixRows - 1));
     const within = bound === undefined ? null : orderPrefix(filters, from, bound);
     if (within !== null) {
       const page = await client.$queryRaw<LetterRow[]>(collectedPageQuery(filters, from, skip, take, within));
@@ -193,40 +189,6 @@ async function readPageRows(
     }
   }
   return client.$queryRaw<LetterRow[]>(collectedPageQuery(filters, from, skip, take));
-}
-
-/** How many times the expected rows a prefix of the order holds, so that an estimate a little high still finds the page. */
-const PREFIX_MARGIN = 1.5;
-
-/**
- * The longest prefix of the order worth finding, per expected match: the prefix step walks the sort index to
- * the prefix's end and ranges over it (about 0.25 µs a row), where collecting every match reads each from the
- * table (about 4 µs). Past ten rows per match (a rare term deep in the order), collecting is cheaper: a term
- * in 100 letters with its page 375,000 rows in would walk ~60 ms to skip a 1 ms collection.
- */
-const PREFIX_ROWS_PER_MATCH = 10;
-
-/**
- * How many rows a walk is expected to read to find `matches` matches, at the density the planner expects
- * (`expectedMatches` of `tableRows`); 0 when the table has not been analyzed (then the walk is tried).
- */
-function expectedWalk(matches: number, expectedMatches: number, tableRows: number): number {
-  if (!(tableRows > 0) || !Number.isFinite(expectedMatches)) return 0;
-  return expectedMatches <= 0 ? Number.POSITIVE_INFINITY : (matches * tableRows) / expectedMatches;
-}
-
-/**
- * How many rows a bounded walk reads at most. In an order that is not the table's, a twentieth of the
- * expected matches, at least `BOUNDED_WALK_ROWS` and at most ten times that: a row walked is a random read
- * of the table (about 6 µs on a table larger than the server's cache), while the next step pays about
- * 0.3 µs per match for the filter's bitmap plus the reads of the page's matches: past a twentieth of the
- * matches, walking costs more. In the table's order (see `walksInTableOrder`) a row walked costs about
- * 1 µs: a quarter of the expected matches, from five to fifty times `BOUNDED_WALK_ROWS` (page 40 of a
- * term in 2% of a million letters walks ~50,000 rows, ~45 ms; the next step finds it in ~15 ms).
- */
-function boundedWalkRows(expectedMatches: number, tableOrder: boolean): number {
-  const [share, least, most] = tableOrder ? [1 / 4, 5, 50] : [1 / 20, 1, 10];
-  return Math.min(most * BOUNDED_WALK_ROWS, Math.max(least * BOUNDED_WALK_ROWS, Math.round(expectedMatches * share)));
 }
 
 /** The number of matches, counting at most `bound` (exact when the caller knows there are at most that many). */

@@ -3,7 +3,7 @@ import { ValidationError } from "../../src/errors.ts";
 import type { DatabaseClient } from "../../src/client/database-client.ts";
 import { LetterRepository } from "../../src/letters/letter-repository.ts";
 import { LETTER_SORT_KEYS, type LetterSearchInput, type LetterSortKey, type SortOrder } from "../../src/letters/letter-search-schemas.ts";
-import { BOUNDED_WALK_ROWS } from "../../src/letters/letter-search.ts";
+import { BOUNDED_WALK_ROWS } from "../../src/letters/page-steps.ts";
 import { SORT_COLUMNS } from "../../src/letters/letter-sort.ts";
 import { DEFAULT_MAX_FILTERED_OFFSET, DEFAULT_MAX_OFFSET, resolveOffsetWindows, type OffsetPageOptions } from "../../src/letters/offset-page.ts";
 import type { LetterPage } from "../../src/letters/letter-types.ts";
