@@ -151,8 +151,8 @@ async function readExactPageFromEnd(
 
 /**
  * Rows `skip` to `skip + take` of the order read from `from`. A search found in an index alone walks it
- * (see `walksIndexOnly`). One that must test a filter on the table tries, in turn, as the planner's
- * estimates of the matches' density allow:
+ * (see `walksIndexOnly`), as does the first page from either end in the table's order. Any other that
+ * must test a filter on the table tries, in turn, as the planner's estimates of the matches' density allow:
  * 1. a walk of the sort index that tests each row, when the page is expected within the rows it may read
  *    (see `planPageSteps`); it stops once it has the page. A term that goes with the sort key (names
  *    begin with the product code) can put its first match a million rows in: the bound keeps such a
@@ -170,7 +170,10 @@ async function readPageRows(
   take: number,
   estimate: () => Promise<number>,
 ): Promise<LetterRow[]> {
-  if (walksIndexOnly(filters)) return client.$queryRaw<LetterRow[]>(offsetPageQuery(filters, from, skip, take));
+  // The first page from either end in the table's order is one query, as PostgreSQL plans it: a walk that
+  // stops after `take` matches read nearly in table order, or the filter's index for a rare term.
+  const firstInTableOrder = skip === 0 && walksInTableOrder(filters);
+  if (walksIndexOnly(filters) || firstInTableOrder) return client.$queryRaw<LetterRow[]>(offsetPageQuery(filters, from, skip, take));
   const expectedMatches = await estimate();
   const [table] = await client.$queryRaw<{ estimate: number }[]>(letterRowsEstimateQuery());
   const steps = planPageSteps({ expectedMatches, tableRows: table?.estimate ?? -1, skip, take, tableOrder: walksInTableOrder(filters) });
