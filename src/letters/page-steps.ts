@@ -66,11 +66,14 @@ function expectedWalk(matches: number, expectedMatches: number, tableRows: numbe
  * expected matches, at least `BOUNDED_WALK_ROWS` and at most ten times that: a row walked is a random read
  * of the table (about 6 µs on a table larger than the server's cache), while the next step pays about
  * 0.3 µs per match for the filter's bitmap plus the reads of the page's matches: past a twentieth of the
- * matches, walking costs more. In the table's order a row walked costs about 1 µs: a quarter of the
- * expected matches, from five to fifty times `BOUNDED_WALK_ROWS` (page 40 of a term in 2% of a million
- * letters walks ~50,000 rows, ~45 ms; the next step finds it in ~15 ms).
+ * matches, walking costs more. In the table's order a row walked costs about 1 µs, and the next step
+ * about 25 ms on a million letters (four queries, the filter's bitmap, a read of each match in the prefix):
+ * as many rows as expected matches, from 20 to 50 times `BOUNDED_WALK_ROWS`. Page 40 of a term in 2% of a
+ * million letters (~50,000 rows, ~45 ms walked) is found in ~30 ms by the next step; page 40 of a term in
+ * 3–25% is walked in 4,000–33,000 rows (with a bound of a quarter of the matches, the next step took
+ * those of 3–5% terms, and their p95 at 200 users rose from 38 to 60 ms).
  */
 function boundedWalkRows(expectedMatches: number, tableOrder: boolean): number {
-  const [share, least, most] = tableOrder ? [1 / 4, 5, 50] : [1 / 20, 1, 10];
+  const [share, least, most] = tableOrder ? [1, 20, 50] : [1 / 20, 1, 10];
   return Math.min(most * BOUNDED_WALK_ROWS, Math.max(least * BOUNDED_WALK_ROWS, Math.round(expectedMatches * share)));
 }

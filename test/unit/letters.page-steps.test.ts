@@ -26,8 +26,10 @@ describe("planPageSteps", () => {
 
   it("walks further in the table's order, whose rows are read nearly in order", () => {
     // Page 8 of a term in 2% by creation: ~10,000 rows expected, walked there, not in another order.
-    expect(steps({ expectedMatches: 20_000, ...page(8), tableOrder: true }).walkRows).toBe(5 * BOUNDED_WALK_ROWS);
+    expect(steps({ expectedMatches: 20_000, ...page(8), tableOrder: true }).walkRows).toBe(20 * BOUNDED_WALK_ROWS);
     expect(steps({ expectedMatches: 20_000, ...page(8) }).walkRows).toBeNull();
+    // Page 40 of a term in 3.1% by creation: ~33,000 rows expected, walked.
+    expect(steps({ expectedMatches: 31_000, ...page(40), tableOrder: true }).walkRows).toBe(40_000);
     // Page 40 of it: ~50,000 rows expected, past the bound: the prefix step.
     expect(steps({ expectedMatches: 20_000, ...page(40), tableOrder: true })).toEqual({ walkRows: null, prefixRows: 75_025 });
   });
