@@ -120,7 +120,7 @@ export async function exportToDuckDb(input: ExportOptions): Promise<ExportSummar
   const options = resolveExportOptions(input);
   const file = planExportFile(options.to, options.force);
   await loadDuckDb(options.to);
-  const { client, target, password } = await connectTarget(options);
+  const { client, target, password } = await connectTarget(options, "export");
   const run: ExportRun = { options, file, client, mappings: [], tables: [], sent: new Map(), currentTable: undefined };
   try {
     await writeSnapshot(run);

@@ -43,7 +43,7 @@ export async function importDuckDb(input: ImportOptions): Promise<ImportSummary>
   const options = resolveImportOptions(input);
   const source = await openSource(options);
   try {
-    const run = newImportRun(options, started, source, await connectTarget(options));
+    const run = newImportRun(options, started, source, await connectTarget(options, "import"));
     try {
       await checkSource(run);
       await startBadRowSearch(run);

@@ -11,15 +11,18 @@ export interface TargetConnection {
   readonly password: string | undefined;
 }
 
+/** What a target connection is for: its session's `application_name` ends with it (`se-letters-db export`). */
+export type TargetPurpose = "import" | "verify" | "export";
+
 /**
- * Opens one connection to the target.
+ * Opens one connection to the target, named after its purpose in `pg_stat_activity`.
  *
  * @throws {ConfigurationError} when the configuration is missing or invalid.
  * @throws {DatabaseUnavailableError} when the server cannot be reached.
  */
-export async function connectTarget(options: DatabaseOptions): Promise<TargetConnection> {
+export async function connectTarget(options: DatabaseOptions, purpose: TargetPurpose): Promise<TargetConnection> {
   const config = resolveDirectDatabaseConfig(options);
   const target = describeDatabaseTarget(config);
-  const client = await openMaintenanceSession(config, `${config.applicationName} import`);
+  const client = await openMaintenanceSession(config, `${config.applicationName} ${purpose}`);
   return { client, target, password: config.password };
 }

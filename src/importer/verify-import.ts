@@ -38,7 +38,7 @@ export interface VerifyImportResult extends VerificationReport {
 export async function verifyImport(options: VerifyOptions): Promise<VerifyImportResult> {
   const source = await openDuckDbSource(options.from, { memoryLimit: options.duckDbMemoryLimit ?? IMPORT_DEFAULTS.duckDbMemoryLimit });
   try {
-    const { client, target } = await connectTarget(options);
+    const { client, target } = await connectTarget(options, "verify");
     try {
       const { mappings, problems } = mapColumns(source.tables, await readTargetColumns(client), options.ignoreColumns ?? IMPORT_DEFAULTS.ignoreColumns);
       if (problems.length > 0) throw new ImportSourceError(options.from, problems);

@@ -206,7 +206,7 @@ describe("exportToDuckDb", () => {
       batchRows: 100,
       onProgress(progress) {
         if (terminated === undefined && progress.phase === "load" && progress.table === "letter_products") {
-          terminated = database.sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE '%import' AND pid <> pg_backend_pid()");
+          terminated = database.sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE '%export' AND pid <> pg_backend_pid()");
         }
       },
     }).catch((error: unknown) => error);
