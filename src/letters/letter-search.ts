@@ -35,10 +35,8 @@ export function letterFilterCondition(filters: LetterFilters): Prisma.Sql {
       conditions.push(Prisma.sql`l.search_text LIKE lower(${pattern}) ESCAPE '\\'`);
     }
   }
-  if (filters.status !== undefined) {
-    const statuses = typeof filters.status === "string" ? [filters.status] : filters.status;
-    conditions.push(Prisma.sql`l.status IN (${Prisma.join(statuses)})`);
-  }
+  const statuses = statusesOf(filters);
+  if (statuses.length > 0) conditions.push(Prisma.sql`l.status IN (${Prisma.join(statuses)})`);
   if (filters.documentType !== undefined) conditions.push(Prisma.sql`l.document_type = ${filters.documentType}`);
   if (filters.createdFrom !== undefined) conditions.push(Prisma.sql`l.created_at >= CAST(${filters.createdFrom} AS timestamp(6))`);
   if (filters.createdTo !== undefined) conditions.push(Prisma.sql`l.created_at < CAST(${filters.createdTo} AS timestamp(6))`);
@@ -63,7 +61,12 @@ export function letterFilterCondition(filters: LetterFilters): Prisma.Sql {
  * not in it (`idx_letters_unprocessed_<key>_id`, `WHERE status <> 'processed'`), so that a search for
  * other statuses walks an index alone in any order.
  */
-export const COMMON_STATUS = "processed";
+const COMMON_STATUS = "processed";
+
+/** The statuses a search asks for, as a list (empty when it asks for none). */
+function statusesOf(filters: LetterFilters): readonly string[] {
+  return filters.status === undefined ? [] : typeof filters.status === "string" ? [filters.status] : filters.status;
+}
 
 /**
  * Whether an index holds every column the search reads, so that PostgreSQL can walk past skipped rows
@@ -76,7 +79,7 @@ export function walksIndexOnly(filters: LetterFilters): boolean {
   const tableFilters = filters.query?.trim() || filters.rangeLabel !== undefined || filters.productIdentifier !== undefined;
   if (tableFilters || filters.rawGrokJsonContains !== undefined) return false;
   const onSortColumn = (key: LetterFilters["sortBy"], present: boolean) => !present || filters.sortBy === key;
-  const statuses = filters.status === undefined ? [] : typeof filters.status === "string" ? [filters.status] : filters.status;
+  const statuses = statusesOf(filters);
   // Several statuses are several ranges of a status index, which PostgreSQL 15 cannot read in one order;
   // the letters not processed are one index per sort key, whatever statuses are asked for among them.
   const oneStatus = statuses.length === 1 && (filters.sortBy === "status" || filters.sortBy === "createdAt");

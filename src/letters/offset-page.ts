@@ -172,11 +172,11 @@ async function readPageRows(
 ): Promise<LetterRow[]> {
   // The first page from either end in the table's order is one query, as PostgreSQL plans it: a walk that
   // stops after `take` matches read nearly in table order, or the filter's index for a rare term.
-  const firstInTableOrder = skip === 0 && walksInTableOrder(filters);
-  if (walksIndexOnly(filters) || firstInTableOrder) return client.$queryRaw<LetterRow[]>(offsetPageQuery(filters, from, skip, take));
+  const tableOrder = walksInTableOrder(filters);
+  if (walksIndexOnly(filters) || (skip === 0 && tableOrder)) return client.$queryRaw<LetterRow[]>(offsetPageQuery(filters, from, skip, take));
   const expectedMatches = await estimate();
   const [table] = await client.$queryRaw<{ estimate: number }[]>(letterRowsEstimateQuery());
-  const steps = planPageSteps({ expectedMatches, tableRows: table?.estimate ?? -1, skip, take, tableOrder: walksInTableOrder(filters) });
+  const steps = planPageSteps({ expectedMatches, tableRows: table?.estimate ?? -1, skip, take, tableOrder });
   if (steps.walkRows !== null) {
     const page = await client.$queryRaw<LetterRow[]>(boundedWalkQuery(filters, from, skip, take, steps.walkRows));
     if (page.length === take) return page;
