@@ -3,7 +3,8 @@ import { generateDataSql } from "../../bench/search/dataset-sql.ts";
 import type { DatabaseClient } from "../../src/client/database-client.ts";
 import { encodeCursor } from "../../src/letters/keyset-cursor.ts";
 import { LetterRepository } from "../../src/letters/letter-repository.ts";
-import { LETTER_SORT_KEYS, letterSearchInputSchema, type LetterSearchInput } from "../../src/letters/letter-search-schemas.ts";
+import { LETTER_COLUMN_DESCRIPTIONS } from "../../src/letters/letter-columns.ts";
+import { LETTER_SORT_KEYS, letterSearchInputSchema, type LetterSearchInput, type LetterSortKey } from "../../src/letters/letter-search-schemas.ts";
 import { walksIndexOnly } from "../../src/letters/letter-search.ts";
 import type { OffsetPageOptions } from "../../src/letters/offset-page.ts";
 import { useTestDatabase } from "../support/test-database.ts";
@@ -27,6 +28,11 @@ interface PlanNode {
 interface CapturedQuery {
   text: string;
   values: unknown[];
+}
+
+/** The `letters` column a sort key orders by (`documentName` → `document_name`). */
+function columnOf(sortBy: LetterSortKey): string {
+  return LETTER_COLUMN_DESCRIPTIONS[sortBy].column;
 }
 
 /** Every node of a plan tree, depth first. */
@@ -176,7 +182,7 @@ describe("plans of LetterRepository.search", () => {
           const queries = await capture((letters) => letters.search({ sortBy, sortOrder, page }));
           const plans = await plansOf(queries);
           expectNoFullScan(plans);
-          const allowed = expected[sortBy] ?? [`idx_letters_${sortBy.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`)}_id`];
+          const allowed = expected[sortBy] ?? [`idx_letters_${columnOf(sortBy)}_id`];
           expect([...indexesUsed(plans)].some((index) => allowed.includes(index)), `${sortBy} ${sortOrder} page ${page}: ${[...indexesUsed(plans)].join(", ")}`).toBe(true);
         }
       }
@@ -199,8 +205,8 @@ describe("plans of LetterRepository.search", () => {
 describe("plans of deep and last offset pages", () => {
   // Windows small enough for this data set to have pages read from the end, numbered from an estimate.
   const windows = { maxOffset: 5_000, maxFilteredOffset: 500 } satisfies OffsetPageOptions;
-  const sortIndex = (sortBy: string) =>
-    sortBy === "id" ? "letters_pkey" : `idx_letters_${sortBy.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`)}_id`;
+  const sortIndex = (sortBy: LetterSortKey) =>
+    sortBy === "id" ? "letters_pkey" : `idx_letters_${columnOf(sortBy)}_id`;
 
   /** The walk of the page query: the node under its Limit, which finds the page's ids. */
   async function pageWalks(queries: CapturedQuery[]): Promise<PlanNode[]> {
@@ -263,8 +269,7 @@ describe("plans of deep and last offset pages", () => {
   /** The indexes that hold the page of a search for statuses other than 'processed' in its order. */
   function walkableIndexes(input: LetterSearchInput): string[] {
     const sortBy = input.sortBy ?? "createdAt";
-    const column = sortBy.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
-    const indexes = [`idx_letters_unprocessed_${column}${sortBy === "id" ? "" : "_id"}`];
+    const indexes = [`idx_letters_unprocessed_${columnOf(sortBy)}${sortBy === "id" ? "" : "_id"}`];
     // One status in the order of its own older indexes: (status, created_at, id), (status, id), (id) WHERE status = 'failed'.
     if (typeof input.status === "string") {
       if (sortBy === "createdAt") indexes.push("idx_letters_status_created_at_id");
@@ -386,7 +391,7 @@ describe("plans of LetterRepository.searchByCursor", () => {
           const first = await letters.searchByCursor({ sortBy, sortOrder });
           expect(first.nextCursor).not.toBeNull();
           // A position 10,000 rows in, built the way a walk would reach it.
-          const column = sortBy.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+          const column = columnOf(sortBy);
           const order = sortOrder === "desc" ? "DESC NULLS FIRST" : "ASC NULLS LAST";
           const [deep] = await database.sql<{ value: string | null; id: number }>(
             `SELECT ${column}::text AS value, id FROM letters ORDER BY ${column} ${order}, id ${sortOrder} OFFSET 9999 LIMIT 1`,
